@@ -1,0 +1,214 @@
+//! Command-line definitions and dispatch. Each subcommand maps its flags onto the library's own
+//! option types and renders the library's result types; nothing here computes a score.
+
+mod progress;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use sweperf::runtime::{self, DEFAULT_RUNTIME};
+use sweperf::{Home, Limits, Mount, RunRequest, Sandbox, Status};
+
+#[derive(Parser)]
+#[command(name = "sweperf", version, about = "Evaluate code-performance patches like SWE-Perf, without Docker: CPython in Wasmtime, cost in deterministic fuel")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, fetch and check the Python runtimes
+    #[command(subcommand)]
+    Runtime(RuntimeCommand),
+    /// Run a Python command in the sandbox and report its fuel
+    Python(PythonArgs),
+}
+
+#[derive(Subcommand)]
+enum RuntimeCommand {
+    /// List the known runtimes and whether they are fetched
+    List,
+    /// Fetch, verify and compile runtimes (all if none is named)
+    Fetch { names: Vec<String> },
+}
+
+/// Limits shared by every command that runs guests.
+#[derive(Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Fuel budget per sandbox run
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Linear memory cap per run, in MiB
+    #[arg(long, value_name = "MIB")]
+    memory_mib: Option<u64>,
+    /// Wall-clock deadline per run, in seconds
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<f64>,
+}
+
+impl LimitArgs {
+    fn apply(&self, mut limits: Limits) -> Limits {
+        if let Some(f) = self.fuel {
+            limits.fuel = f;
+        }
+        if let Some(m) = self.memory_mib {
+            limits.memory_bytes = m << 20;
+        }
+        if let Some(t) = self.timeout {
+            limits.timeout_ms = (t * 1000.0) as u64;
+        }
+        limits
+    }
+}
+
+#[derive(Args)]
+struct PythonArgs {
+    /// Runtime to use (see `sweperf runtime list`)
+    #[arg(long, default_value = DEFAULT_RUNTIME)]
+    runtime: String,
+    /// Mount a host folder: HOST:GUEST[:ro|:rw] (read-only by default)
+    #[arg(long = "mount", value_name = "HOST:GUEST[:ro|:rw]")]
+    mounts: Vec<String>,
+    /// Guest working directory
+    #[arg(long)]
+    cwd: Option<String>,
+    /// Set a guest environment variable (KEY=VALUE); nothing is inherited from the host
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// Seed for the guest's random sources
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Print one JSON object (outcome and fuel) instead of passing output through
+    #[arg(long)]
+    json: bool,
+    /// Arguments for Python, after `--`
+    #[arg(last = true, required = true)]
+    args: Vec<String>,
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Runtime(RuntimeCommand::List) => runtime_list(),
+        Command::Runtime(RuntimeCommand::Fetch { names }) => runtime_fetch(names),
+        Command::Python(args) => python(args),
+    }
+}
+
+fn sandbox() -> Result<Sandbox> {
+    Ok(Sandbox::new(Home::from_env()?)?)
+}
+
+fn runtime_list() -> Result<i32> {
+    let home = Home::from_env()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{:<17} {:<8} {:<8} {:<8} DESCRIPTION", "NAME", "PYTHON", "ABI", "FETCHED")?;
+    for m in runtime::builtin_runtimes()? {
+        let fetched = home
+            .root()
+            .join("runtimes")
+            .join(&m.name)
+            .join(&m.module.sha256[..16])
+            .exists();
+        let abi = format!("{:?}", m.abi).to_lowercase();
+        writeln!(
+            out,
+            "{:<17} {:<8} {:<8} {:<8} {}",
+            m.name,
+            m.python_version,
+            abi,
+            if fetched { "yes" } else { "no" },
+            m.description
+        )?;
+    }
+    writeln!(out, "cache: {}", home.root().display())?;
+    Ok(0)
+}
+
+fn runtime_fetch(names: Vec<String>) -> Result<i32> {
+    let sandbox = sandbox()?;
+    let names = if names.is_empty() {
+        runtime::builtin_runtimes()?.into_iter().map(|m| m.name).collect()
+    } else {
+        names
+    };
+    for name in names {
+        let bar = progress::Spinner::new(&format!("{name}: checking"));
+        sandbox
+            .runtime(&name, &|p| bar.update(&name, p))
+            .with_context(|| format!("fetching runtime {name}"))?;
+        bar.finish(&format!("{name}: ready"));
+    }
+    Ok(0)
+}
+
+fn python(args: PythonArgs) -> Result<i32> {
+    let sandbox = sandbox()?;
+    let mut request = RunRequest::new(args.args);
+    for spec in &args.mounts {
+        let mut m: Mount = spec.parse()?;
+        m.host = m
+            .host
+            .canonicalize()
+            .with_context(|| format!("--mount {spec}: the host folder {} cannot be read", m.host.display()))?;
+        request.mounts.push(m);
+    }
+    for kv in &args.env {
+        let Some((k, v)) = kv.split_once('=') else {
+            bail!("--env {kv}: expected KEY=VALUE");
+        };
+        request.env.push((k.to_string(), v.to_string()));
+    }
+    request.cwd = args.cwd;
+    request.seed = args.seed;
+    request.limits = args.limits.apply(Limits::default());
+    let rt = {
+        let bar = progress::Spinner::new_hidden_until_used();
+        let rt = sandbox.runtime(&args.runtime, &|p| bar.update(&args.runtime, p))?;
+        bar.clear();
+        rt
+    };
+    let outcome = sandbox.run(&rt, &request)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({
+            "runtime": args.runtime,
+            "outcome": outcome,
+        }))?);
+    } else {
+        print!("{}", outcome.stdout);
+        eprint!("{}", outcome.stderr);
+        if outcome.stdout_truncated || outcome.stderr_truncated {
+            eprintln!("sweperf: output was truncated at {} bytes per stream", request.limits.output_bytes);
+        }
+        eprintln!("sweperf: {} | fuel {} | {:.0} ms", outcome.status, outcome.fuel, outcome.wall_ms);
+        if outcome.status == Status::OutOfFuel {
+            eprintln!("sweperf: raise the budget with --fuel N (this run used {})", outcome.fuel);
+        }
+        if outcome.status == Status::Deadline {
+            eprintln!("sweperf: raise the deadline with --timeout SECS");
+        }
+    }
+    Ok(match outcome.status {
+        Status::Exited { code } => code,
+        _ => 125,
+    })
+}
+
+#[allow(dead_code)]
+fn _unused(_: PathBuf) {}

