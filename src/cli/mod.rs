@@ -76,6 +76,9 @@ struct PythonArgs {
     /// Guest working directory
     #[arg(long)]
     cwd: Option<String>,
+    /// Guest folder put first on sys.path (repeatable)
+    #[arg(long = "path", value_name = "GUEST_DIR")]
+    python_path: Vec<String>,
     /// Set a guest environment variable (KEY=VALUE); nothing is inherited from the host
     #[arg(long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
@@ -176,6 +179,7 @@ fn python(args: PythonArgs) -> Result<i32> {
         request.env.push((k.to_string(), v.to_string()));
     }
     request.cwd = args.cwd;
+    request.python_path = args.python_path;
     request.seed = args.seed;
     request.limits = args.limits.apply(Limits::default());
     let rt = {

@@ -1,1 +1,10 @@
+//! The one integration-test binary: the sandbox, the CLI and (later) evaluation, over shared
+//! helpers in `util`.
 
+mod util;
+
+mod cache;
+mod cli;
+mod determinism;
+mod isolation;
+mod limits;

@@ -1,0 +1,70 @@
+//! The `sweperf` command as a user meets it.
+
+use predicates::prelude::*;
+
+use crate::util::*;
+
+#[test]
+fn runtime_list_names_every_runtime() {
+    sweperf_cmd()
+        .args(["runtime", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("python-3.12").and(predicate::str::contains("python-3.15-sci")).and(predicate::str::contains("python-3.11")));
+}
+
+#[test]
+fn python_passes_output_and_exit_code_through() {
+    sweperf_cmd()
+        .args(["python", "--", "-c", "print('hello'); raise SystemExit(3)"])
+        .assert()
+        .code(3)
+        .stdout("hello\n")
+        .stderr(predicate::str::contains("exited with code 3").and(predicate::str::contains("fuel")));
+}
+
+#[test]
+fn python_json_reports_outcome_and_fuel() {
+    let out = sweperf_cmd().args(["python", "--json", "--", "-c", "print(1)"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["runtime"], "python-3.12");
+    assert_eq!(v["outcome"]["status"]["kind"], "exited");
+    assert_eq!(v["outcome"]["stdout"], "1\n");
+    assert!(v["outcome"]["fuel"].as_u64().unwrap() > 1_000_000);
+}
+
+#[test]
+fn out_of_fuel_names_the_flag_to_raise() {
+    sweperf_cmd()
+        .args(["python", "--fuel", "1000000", "--", "-c", "while True: pass"])
+        .assert()
+        .code(125)
+        .stderr(predicate::str::contains("out of fuel").and(predicate::str::contains("--fuel")));
+}
+
+#[test]
+fn bad_mounts_are_clear_errors() {
+    sweperf_cmd()
+        .args(["python", "--mount", "/definitely/not/here:/data", "--", "-c", "pass"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/definitely/not/here"));
+    let dir = tempfile::tempdir().unwrap();
+    sweperf_cmd()
+        .args(["python", "--mount"])
+        .arg(format!("{}:/tmp", dir.path().display()))
+        .args(["--", "-c", "pass"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/tmp is the sandbox's own"));
+}
+
+#[test]
+fn unknown_runtime_lists_the_known_ones() {
+    sweperf_cmd()
+        .args(["python", "--runtime", "python-2.7", "--", "-c", "pass"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("python-2.7").and(predicate::str::contains("python-3.12")));
+}

@@ -1,0 +1,181 @@
+//! Fuel and everything a guest observes are identical across runs and processes.
+
+use std::path::Path;
+
+use serde_json::Value;
+use sweperf::Access;
+
+use crate::util::*;
+
+/// Reads the clocks, random sources, `hash()`, and the metadata and listings of a mount and of
+/// the scratch folder.
+const OBSERVER: &str = r#"
+import json, os, random, time
+t0, p0, m0 = time.time(), time.perf_counter(), time.monotonic()
+os.makedirs('/tmp/work/sub', exist_ok=True)
+for n in ['b', 'a', 'c']:
+    with open(f'/tmp/work/{n}.txt', 'w') as f:
+        f.write(n * 10)
+def describe(root):
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        st = os.stat(dirpath)
+        out.append([dirpath, dirnames, filenames, st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_nlink])
+        for f in filenames:
+            s = os.stat(os.path.join(dirpath, f))
+            out.append([f, s.st_ino, s.st_mtime_ns, s.st_atime_ns, s.st_size])
+    return out
+facts = {
+    'hash': [hash('abc'), hash('sweperf'), hash(b'bytes')],
+    'random': [random.random(), random.getrandbits(64)],
+    'urandom': os.urandom(16).hex(),
+    'clocks': [t0, p0, m0, time.time(), time.process_time()],
+    'data': describe('/data'),
+    'tmp': describe('/tmp'),
+    'listdir': os.listdir('/data'),
+    'scandir': [(e.name, e.inode(), e.is_dir()) for e in os.scandir('/data')],
+}
+print(json.dumps(facts))
+"#;
+
+/// A fresh folder with the same content each time: new inodes and timestamps on the host.
+fn fresh_data() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("zeta.txt", "z"), ("alpha.txt", "a"), ("mid/inner.txt", "inner"), ("Beta.txt", "B")]);
+    dir
+}
+
+fn observe(runtime: &str, data: &Path) -> sweperf::Outcome {
+    Guest::new(runtime).code(OBSERVER).mount(data, "/data", Access::ReadOnly).run_ok()
+}
+
+fn cli_observe(runtime: &str, data: &Path) -> (u64, String) {
+    let out = sweperf_cmd()
+        .args(["python", "--json", "--runtime", runtime, "--mount"])
+        .arg(format!("{}:/data:ro", data.display()))
+        .args(["--", "-c", OBSERVER])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (v["outcome"]["fuel"].as_u64().unwrap(), v["outcome"]["stdout"].as_str().unwrap().to_string())
+}
+
+fn same_observations_everywhere(runtime: &str) {
+    let first_dir = fresh_data();
+    let first = observe(runtime, first_dir.path());
+    let facts: Value = serde_json::from_str(&first.stdout).unwrap();
+    assert_eq!(facts["listdir"], serde_json::json!(["Beta.txt", "alpha.txt", "mid", "zeta.txt"]), "listings are sorted");
+    for i in 0..4 {
+        let dir = fresh_data();
+        let again = observe(runtime, dir.path());
+        assert_eq!((again.fuel, &again.stdout), (first.fuel, &first.stdout), "in-process run {} differs on {runtime}", i + 2);
+    }
+    let dir = fresh_data();
+    let (fuel, stdout) = cli_observe(runtime, dir.path());
+    assert_eq!((fuel, stdout.as_str()), (first.fuel, first.stdout.as_str()), "a second process differs on {runtime}");
+}
+
+#[test]
+fn observer_is_identical_across_runs_and_processes_on_3_12() {
+    same_observations_everywhere(PY312);
+}
+
+#[test]
+fn observer_is_identical_across_runs_and_processes_on_3_15() {
+    same_observations_everywhere(PY315);
+}
+
+#[test]
+fn observer_is_identical_across_runs_and_processes_on_3_11() {
+    same_observations_everywhere(PY311);
+}
+
+fn pytest_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("pkg/__init__.py", "def work(n):\n    return sum(i * i for i in range(n))\n"),
+            (
+                "tests/test_work.py",
+                "import os\nfrom pkg import work\n\ndef test_small():\n    assert work(100) == 328350\n\ndef test_big():\n    assert work(20000) > 0\n\ndef test_files(tmp_path):\n    (tmp_path / 'f').write_text('x')\n    assert os.listdir(tmp_path) == ['f']\n",
+            ),
+        ],
+    );
+    dir
+}
+
+fn pytest_fuel(runtime: &str) -> (u64, String) {
+    let project = pytest_project();
+    let results = tempfile::tempdir().unwrap();
+    let o = Guest::new(runtime)
+        .args(&["-m", "sweperf_pytest", "-q", "tests"])
+        .mount(project.path(), "/repo", Access::ReadWrite)
+        .mount(results.path(), "/results", Access::ReadWrite)
+        .cwd("/repo")
+        .path("/repo")
+        .env("SWEPERF_RESULTS", "/results/tests.jsonl")
+        .run_ok();
+    let lines = std::fs::read_to_string(results.path().join("tests.jsonl")).unwrap();
+    assert_eq!(lines.matches("\"outcome\": \"passed\"").count(), 3, "{lines}");
+    (o.fuel, lines)
+}
+
+fn pytest_is_identical(runtime: &str) {
+    let first = pytest_fuel(runtime);
+    for _ in 0..4 {
+        assert_eq!(pytest_fuel(runtime), first, "pytest run differs on {runtime}");
+    }
+    let project = pytest_project();
+    let results = tempfile::tempdir().unwrap();
+    let out = sweperf_cmd()
+        .args(["python", "--json", "--runtime", runtime, "--cwd", "/repo", "--path", "/repo", "--env", "SWEPERF_RESULTS=/results/tests.jsonl", "--mount"])
+        .arg(format!("{}:/repo:rw", project.path().display()))
+        .arg("--mount")
+        .arg(format!("{}:/results:rw", results.path().display()))
+        .args(["--", "-m", "sweperf_pytest", "-q", "tests"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines = std::fs::read_to_string(results.path().join("tests.jsonl")).unwrap();
+    assert_eq!((v["outcome"]["fuel"].as_u64().unwrap(), lines), first, "pytest in a second process differs on {runtime}");
+}
+
+#[test]
+fn pytest_fuel_is_identical_across_runs_and_processes_on_3_12() {
+    pytest_is_identical(PY312);
+}
+
+#[test]
+fn pytest_fuel_is_identical_across_runs_and_processes_on_3_15() {
+    pytest_is_identical(PY315);
+}
+
+#[test]
+fn perf_counter_counts_fuel_and_sleep_is_virtual() {
+    let script = |n: u64| {
+        format!(
+            "import time\na = time.perf_counter_ns()\nx = 0\nfor i in range({n}):\n    x += i\nb = time.perf_counter_ns()\nprint(str(b - a).rjust(20))\n"
+        )
+    };
+    for rt in [PY312, PY315] {
+        let small = Guest::new(rt).code(&script(10_000)).run_ok();
+        let large = Guest::new(rt).code(&script(20_000)).run_ok();
+        let delta = |o: &sweperf::Outcome| o.stdout.trim().parse::<u64>().unwrap();
+        let fuel_diff = large.fuel - small.fuel;
+        let clock_diff = delta(&large) - delta(&small);
+        assert!(fuel_diff > 100_000, "the loop costs fuel on {rt}");
+        // Identical code but the loop count: the clock difference is the fuel difference,
+        // up to the cost of formatting a differently-sized integer.
+        assert!(clock_diff.abs_diff(fuel_diff) * 1000 < fuel_diff, "{rt}: perf_counter moved {clock_diff}, fuel moved {fuel_diff}");
+        assert!(delta(&small) < small.fuel);
+
+        let slept = Guest::new(rt)
+            .code("import time\nt = time.monotonic()\nw = time.time()\ntime.sleep(10)\nprint(time.monotonic() - t, time.time() - w)\n")
+            .run_ok();
+        let waited: Vec<f64> = slept.stdout.split_whitespace().map(|s| s.parse().unwrap()).collect();
+        assert!(waited.iter().all(|w| (10.0..10.5).contains(w)), "{rt}: virtual time advanced by {waited:?}");
+        assert!(slept.wall_ms < 5_000.0, "{rt}: time.sleep(10) really slept ({} ms)", slept.wall_ms);
+    }
+}

@@ -1,0 +1,67 @@
+//! Runaway guests end with a named outcome and never take the host down.
+
+use sweperf::Status;
+
+use crate::util::*;
+
+#[test]
+fn an_infinite_loop_runs_out_of_fuel() {
+    for rt in [PY312, PY315] {
+        let o = Guest::new(rt).code("while True: pass").fuel(2_000_000_000).run();
+        assert_eq!(o.status, Status::OutOfFuel, "{rt}: {}", o.stderr);
+        assert_eq!(o.fuel, 2_000_000_000);
+    }
+}
+
+#[test]
+fn an_infinite_loop_meets_the_deadline() {
+    let mut g = Guest::new(PY312).code("while True: pass").fuel(u64::MAX / 2);
+    g.request.limits.timeout_ms = 1_000;
+    let o = g.run();
+    assert_eq!(o.status, Status::Deadline, "{}", o.stderr);
+    assert!(o.wall_ms < 10_000.0, "the deadline took {} ms", o.wall_ms);
+}
+
+#[test]
+fn a_memory_bomb_hits_the_limit() {
+    for (rt, code) in [
+        (PY312, "b = bytearray(1 << 30)"),
+        (PY312, "l = []\nwhile True: l.append(' ' * 10**6)"),
+        (PY315, "import numpy as np\na = np.ones(40_000_000)"),
+    ] {
+        let mut g = Guest::new(rt).code(code);
+        g.request.limits.memory_bytes = 256 << 20;
+        let o = g.run();
+        assert_eq!(o.status, Status::MemoryLimit, "{rt} `{code}`: {}", o.stderr);
+        assert!(o.memory_limit_hit);
+    }
+}
+
+#[test]
+fn an_output_flood_is_capped_and_flagged() {
+    let mut g = Guest::new(PY312).code("import sys\nfor i in range(20000):\n    print('x' * 500)\nsys.stderr.write('e' * 100000)");
+    g.request.limits.output_bytes = 64 << 10;
+    let o = g.run();
+    assert_eq!(o.status, Status::Exited { code: 0 }, "a capped guest keeps running normally");
+    assert_eq!(o.stdout.len(), 64 << 10);
+    assert_eq!(o.stderr.len(), 64 << 10);
+    assert!(o.stdout_truncated && o.stderr_truncated);
+}
+
+#[test]
+fn runaway_recursion_is_an_outcome_not_a_crash() {
+    let o = Guest::new(PY312)
+        .code("import sys\nsys.setrecursionlimit(10**7)\ndef f(n): return f(n + 1) + 1\nf(0)")
+        .run();
+    assert!(!o.status.success(), "{:?}", o.status);
+    // And the host is still fine: another run works.
+    Guest::new(PY312).code("print(1)").run_ok();
+}
+
+#[test]
+fn exit_codes_pass_through() {
+    let o = Guest::new(PY312).code("raise SystemExit(7)").run();
+    assert_eq!(o.status, Status::Exited { code: 7 });
+    let o = Guest::new(PY315).code("raise SystemExit(9)").run();
+    assert_eq!(o.status, Status::Exited { code: 9 });
+}
