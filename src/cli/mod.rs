@@ -1,10 +1,10 @@
 //! Command-line definitions and dispatch. Each subcommand maps its flags onto the library's own
 //! option types and renders the library's result types; nothing here computes a score.
 
+mod eval;
 mod progress;
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -26,6 +26,8 @@ enum Command {
     Runtime(RuntimeCommand),
     /// Run a Python command in the sandbox and report its fuel
     Python(PythonArgs),
+    /// Evaluate predictions (or the expert patches) on instances: Apply, Correctness, Performance
+    Eval(eval::EvalArgs),
 }
 
 #[derive(Subcommand)]
@@ -111,10 +113,11 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Runtime(RuntimeCommand::List) => runtime_list(),
         Command::Runtime(RuntimeCommand::Fetch { names }) => runtime_fetch(names),
         Command::Python(args) => python(args),
+        Command::Eval(args) => eval::eval(args),
     }
 }
 
-fn sandbox() -> Result<Sandbox> {
+pub(crate) fn sandbox() -> Result<Sandbox> {
     Ok(Sandbox::new(Home::from_env()?)?)
 }
 
@@ -214,5 +217,3 @@ fn python(args: PythonArgs) -> Result<i32> {
     })
 }
 
-#[allow(dead_code)]
-fn _unused(_: PathBuf) {}

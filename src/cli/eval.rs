@@ -1,0 +1,165 @@
+//! `sweperf eval`: flags to a run configuration, a progress bar, and the summary table.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use sweperf::instance::{self, Instance};
+use sweperf::predictions::{self, GOLD, Predictions};
+use sweperf::report::{self, InstanceStatus, RunSources};
+use sweperf::run::{self, RunConfig, RunEvent};
+use sweperf::{EvalOptions, Evaluator};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// Folder of instances (default: the bundled `instances/`)
+    #[arg(long, value_name = "DIR")]
+    pub instances: Option<PathBuf>,
+    /// SWE-bench predictions (JSON Lines), or `gold` for the expert patches
+    #[arg(long, value_name = "FILE|gold")]
+    pub predictions: String,
+    /// Names this run's folders; running the same id again resumes
+    #[arg(long)]
+    pub run_id: String,
+    /// Evaluate only these instances
+    #[arg(long = "instance-ids", num_args = 1.., value_name = "ID")]
+    pub instance_ids: Vec<String>,
+    /// Instances evaluated at once (default: the number of cores)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Where run folders and summaries go
+    #[arg(long, default_value = "sweperf-runs", value_name = "DIR")]
+    pub output_dir: PathBuf,
+    /// Re-evaluate instances that already have a report under this run id
+    #[arg(long)]
+    pub force: bool,
+    /// How to print the summary
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Seed for the guests' random sources
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Measure every side N times and fail if any fuel count differs
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub repeat: u32,
+}
+
+/// `./instances` if present, else the instances bundled with this checkout.
+pub fn default_instances_dir() -> PathBuf {
+    let local = PathBuf::from("instances");
+    if local.join("README.md").exists() || local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("instances")
+}
+
+/// Loads the instances, keeping only `ids` if any are given (each must exist).
+pub fn load_instances(dir: Option<PathBuf>, ids: &[String]) -> Result<(PathBuf, Vec<Instance>)> {
+    let dir = dir.unwrap_or_else(default_instances_dir);
+    let all = instance::load_all(&dir)?;
+    if ids.is_empty() {
+        return Ok((dir, all));
+    }
+    for id in ids {
+        if !all.iter().any(|i| &i.id == id) {
+            let known: Vec<&str> = all.iter().map(|i| i.id.as_str()).collect();
+            bail!("--instance-ids: no instance `{id}` in {}; known: {}", dir.display(), known.join(", "));
+        }
+    }
+    Ok((dir, all.into_iter().filter(|i| ids.contains(&i.id)).collect()))
+}
+
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+pub fn load_predictions(spec: &str, instances: &[Instance]) -> Result<Predictions> {
+    if spec == GOLD {
+        return Ok(predictions::gold(instances));
+    }
+    let ids: Vec<&str> = instances.iter().map(|i| i.id.as_str()).collect();
+    let mut p = predictions::load(Path::new(spec), &ids)?;
+    p.source = absolute(Path::new(spec));
+    Ok(p)
+}
+
+pub fn eval(args: EvalArgs) -> Result<i32> {
+    run::check_run_id(&args.run_id)?;
+    if args.repeat == 0 {
+        bail!("--repeat must be at least 1");
+    }
+    let (dir, instances) = load_instances(args.instances, &args.instance_ids)?;
+    let predictions = load_predictions(&args.predictions, &instances)?;
+    let evaluator = Evaluator::from_sandbox(super::sandbox()?);
+    prefetch_runtimes(&evaluator, &instances)?;
+    let config = RunConfig {
+        run_id: args.run_id.clone(),
+        output_dir: args.output_dir.clone(),
+        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        force: args.force,
+        options: EvalOptions {
+            seed: args.seed,
+            repeat: args.repeat,
+        },
+    };
+    let sources = RunSources {
+        instances_dir: absolute(&dir),
+        predictions: predictions.source.clone(),
+    };
+    let bar = ProgressBar::new(instances.len() as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} [{elapsed}] {msg}").expect("valid template"));
+    let output = run::run(&evaluator, &instances, &predictions, sources, &config, &|event| match event {
+        RunEvent::Planned { resumed, .. } if resumed > 0 => {
+            bar.println(format!("resuming run `{}`: {resumed} instance(s) already done (use --force to redo them)", config.run_id));
+        }
+        RunEvent::Planned { .. } => {}
+        RunEvent::Started { instance_id } => bar.set_message(format!("evaluating {instance_id}")),
+        RunEvent::Finished { report, .. } => {
+            bar.inc(1);
+            bar.set_message(format!("{}: {:?}", report.instance_id, report.status).to_lowercase());
+        }
+    })?;
+    bar.finish_and_clear();
+    match args.format {
+        Format::Table => print!("{}", report::render_table(&output.summary)),
+        Format::Markdown => print!("{}", report::render_markdown(&output.summary)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&output.summary)?),
+    }
+    eprintln!("summary: {}", output.summary_path.display());
+    eprintln!("reports and logs: {}", output.run_dir.display());
+    let errors: Vec<_> = output.reports.iter().filter(|r| r.status == InstanceStatus::Error).collect();
+    for r in &errors {
+        eprintln!("error: {}: {}", r.instance_id, r.detail.as_deref().unwrap_or("unknown"));
+    }
+    if !errors.is_empty() {
+        eprintln!("sweperf could not evaluate {} instance(s); fix the cause and run the same --run-id again to finish them", errors.len());
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// Fetches and compiles the runtimes the instances need before the progress bar starts, with a
+/// progress line of their own (a first run downloads and compiles).
+pub fn prefetch_runtimes(evaluator: &Evaluator, instances: &[Instance]) -> Result<()> {
+    let mut names: Vec<&str> = instances.iter().map(|i| i.runtime.as_str()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let spinner = super::progress::Spinner::new_hidden_until_used();
+        evaluator
+            .sandbox()
+            .runtime(name, &|p| spinner.update(name, p))
+            .with_context(|| format!("preparing runtime {name}"))?;
+        spinner.clear();
+    }
+    Ok(())
+}

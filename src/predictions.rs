@@ -1,0 +1,140 @@
+//! Predictions: SWE-bench-style JSON Lines (`instance_id`, `model_name_or_path`, `model_patch`),
+//! a JSON array of the same objects, or `gold` (the instances' expert patches).
+//!
+//! Every problem is reported with the file and line it was found on. This module must not read
+//! instances beyond their ids and expert patches.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+
+/// The model name used for the instances' expert patches.
+pub const GOLD: &str = "gold";
+
+/// One model's patches, by instance id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Predictions {
+    pub model: String,
+    pub patches: BTreeMap<String, String>,
+    /// `gold` or the file's path, for reports.
+    pub source: String,
+}
+
+pub fn gold(instances: &[Instance]) -> Predictions {
+    Predictions {
+        model: GOLD.to_string(),
+        patches: instances.iter().map(|i| (i.id.clone(), i.expert_patch.clone())).collect(),
+        source: GOLD.to_string(),
+    }
+}
+
+/// Reads a predictions file, checking every line against the known instance ids.
+pub fn load(path: &Path, known_ids: &[&str]) -> Result<Predictions> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput {
+        file: path.display().to_string(),
+        message: format!("cannot be read: {e}"),
+    })?;
+    let shown = path.display().to_string();
+    let at = |line: usize, message: String| Error::BadInput {
+        file: format!("{shown}:{line}"),
+        message,
+    };
+    let records: Vec<(usize, serde_json::Value)> = if text.trim_start().starts_with('[') {
+        let values: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| at(e.line(), format!("not a JSON array of predictions: {e}")))?;
+        values.into_iter().enumerate().map(|(i, v)| (i + 1, v)).collect()
+    } else {
+        let mut out = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v = serde_json::from_str(line).map_err(|e| at(i + 1, format!("not valid JSON ({e}); each line must be one JSON object")))?;
+            out.push((i + 1, v));
+        }
+        out
+    };
+    let mut model: Option<(String, usize)> = None;
+    let mut patches = BTreeMap::new();
+    let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
+    for (line, value) in records {
+        let serde_json::Value::Object(r) = value else {
+            return Err(at(line, "not a JSON object with `instance_id`, `model_name_or_path` and `model_patch`".into()));
+        };
+        let field = |name: &str, nullable: bool| -> Result<String> {
+            match r.get(name) {
+                Some(serde_json::Value::String(s)) => Ok(s.clone()),
+                Some(serde_json::Value::Null) if nullable => Ok(String::new()),
+                None => Err(at(line, format!("missing key `{name}`"))),
+                Some(other) => Err(at(line, format!("`{name}` must be a string, got {other}"))),
+            }
+        };
+        let id = field("instance_id", false)?;
+        let name = field("model_name_or_path", false)?;
+        // SWE-bench writes `null` for a model that produced no patch: it counts as empty.
+        let patch = field("model_patch", true)?;
+        if !known_ids.contains(&id.as_str()) {
+            return Err(at(line, format!("unknown instance id `{id}`; it is not among the {} instances being evaluated", known_ids.len())));
+        }
+        if let Some(first) = first_line.get(&id) {
+            return Err(at(line, format!("duplicate instance id `{id}` (first on line {first})")));
+        }
+        match &model {
+            None => model = Some((name, line)),
+            Some((m, first)) if *m != name => {
+                return Err(at(line, format!("model `{name}` differs from `{m}` on line {first}; evaluate one model per file")));
+            }
+            Some(_) => {}
+        }
+        first_line.insert(id.clone(), line);
+        patches.insert(id, patch);
+    }
+    let (model, _) = model.ok_or_else(|| Error::BadInput {
+        file: shown.clone(),
+        message: "holds no predictions".into(),
+    })?;
+    Ok(Predictions {
+        model,
+        patches,
+        source: shown,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Predictions> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("preds.jsonl");
+        std::fs::write(&path, text).unwrap();
+        load(&path, &["a", "b"])
+    }
+
+    #[test]
+    fn reads_json_lines_and_arrays() {
+        let p = load_text("{\"instance_id\": \"a\", \"model_name_or_path\": \"m\", \"model_patch\": \"x\"}\n\n{\"instance_id\": \"b\", \"model_name_or_path\": \"m\", \"model_patch\": null}\n").unwrap();
+        assert_eq!(p.model, "m");
+        assert_eq!(p.patches["a"], "x");
+        assert_eq!(p.patches["b"], "");
+        let p = load_text("[{\"instance_id\": \"a\", \"model_name_or_path\": \"m\", \"model_patch\": \"x\"}]").unwrap();
+        assert_eq!(p.patches.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let ok = "{\"instance_id\": \"a\", \"model_name_or_path\": \"m\", \"model_patch\": \"x\"}\n";
+        for (text, needle) in [
+            (format!("{ok}not json\n"), ":2: not valid JSON"),
+            (format!("{ok}{{\"instance_id\": \"b\", \"model_patch\": \"x\"}}\n"), ":2: missing key `model_name_or_path`"),
+            (format!("{ok}{{\"instance_id\": \"zzz\", \"model_name_or_path\": \"m\", \"model_patch\": \"x\"}}\n"), ":2: unknown instance id `zzz`"),
+            (format!("{ok}{ok}"), ":2: duplicate instance id `a` (first on line 1)"),
+            (format!("{ok}{{\"instance_id\": \"b\", \"model_name_or_path\": \"other\", \"model_patch\": \"x\"}}\n"), ":2: model `other` differs"),
+            ("".to_string(), "holds no predictions"),
+        ] {
+            let err = load_text(&text).unwrap_err().to_string();
+            assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+        }
+    }
+}
