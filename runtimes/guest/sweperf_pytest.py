@@ -10,6 +10,7 @@ unit of fuel consumed, so the difference across a phase is that phase's fuel. Th
 of every report's fingerprint: any change to it can move a fuel count.
 """
 
+import gc
 import json
 import os
 import sys
@@ -75,6 +76,9 @@ def pytest_runtest_setup(item):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
+    # Garbage left by earlier tests would otherwise be collected inside this test's window,
+    # making its cost depend on what ran before it.
+    gc.collect()
     return (yield from _measured(item, "call"))
 
 

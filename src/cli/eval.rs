@@ -119,7 +119,7 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} [{elapsed}] {msg}").expect("valid template"));
     let output = run::run(&evaluator, &instances, &predictions, sources, &config, &|event| match event {
         RunEvent::Planned { resumed, .. } if resumed > 0 => {
-            bar.println(format!("resuming run `{}`: {resumed} instance(s) already done (use --force to redo them)", config.run_id));
+            bar.suspend(|| eprintln!("resuming run `{}`: {resumed} instance(s) already done (use --force to redo them)", config.run_id));
         }
         RunEvent::Planned { .. } => {}
         RunEvent::Started { instance_id } => bar.set_message(format!("evaluating {instance_id}")),

@@ -6,5 +6,6 @@ mod util;
 mod cache;
 mod cli;
 mod determinism;
+mod eval;
 mod isolation;
 mod limits;

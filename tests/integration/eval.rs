@@ -1,0 +1,201 @@
+//! Evaluations end to end on the `tiny-dedupe` fixture: every kind of prediction, identical
+//! results across runs, and resuming after a kill.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sweperf::instance::{self, Instance};
+use sweperf::predictions::Predictions;
+use sweperf::report::{InstanceStatus, RunSources};
+use sweperf::run::{self, RunConfig};
+use sweperf::{EvalOptions, Evaluator, Home};
+
+
+
+pub fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-dedupe")
+}
+
+/// Copies the fixture into `root` once per id, each a separate instance.
+pub fn instances_dir(root: &Path, ids: &[&str]) -> PathBuf {
+    let dir = root.join("instances");
+    for id in ids {
+        let dest = dir.join(id);
+        instance::copy_tree(&fixture(), &dest).unwrap();
+        let manifest = std::fs::read_to_string(dest.join("instance.toml")).unwrap();
+        std::fs::write(dest.join("instance.toml"), manifest.replace("id = \"tiny-dedupe\"", &format!("id = \"{id}\""))).unwrap();
+    }
+    dir
+}
+
+pub const BREAKS_A_TEST: &str = "--- a/tinylib/dedupe.py\n+++ b/tinylib/dedupe.py\n@@ -9,5 +9,5 @@ def unique(items):\n         if item not in seen:\n             seen.append(item)\n             out.append(item)\n-    return out\n+    return out[::-1]\n \n";
+pub const DOES_NOT_APPLY: &str = "--- a/tinylib/dedupe.py\n+++ b/tinylib/dedupe.py\n@@ -4,3 +4,3 @@\n def unique(items):\n-    seen = {}\n+    seen = set()\n     out = []\n";
+pub const SLOWER: &str = "--- a/tinylib/dedupe.py\n+++ b/tinylib/dedupe.py\n@@ -8,3 +8,3 @@ def unique(items):\n     for item in items:\n-        if item not in seen:\n+        if item not in seen and item not in out:\n             seen.append(item)\n";
+pub const ESCAPES: &str = "--- /dev/null\n+++ b/../../outside.py\n@@ -0,0 +1 @@\n+print('escaped')\n";
+pub const LOOPS_FOREVER: &str = "--- a/tinylib/dedupe.py\n+++ b/tinylib/dedupe.py\n@@ -5,2 +5,4 @@\n     \"\"\"The items in first-seen order, without repeats.\"\"\"\n+    while True:\n+        pass\n     seen = []\n";
+
+fn predictions(pairs: &[(&str, &str)]) -> Predictions {
+    Predictions {
+        model: "test-model".into(),
+        patches: pairs.iter().map(|(id, p)| (id.to_string(), p.to_string())).collect(),
+        source: "inline".into(),
+    }
+}
+
+fn evaluate(instances: &[Instance], preds: &Predictions, output: &Path, run_id: &str) -> run::RunOutput {
+    let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
+    let config = RunConfig {
+        run_id: run_id.into(),
+        output_dir: output.to_path_buf(),
+        jobs: 2,
+        force: false,
+        options: EvalOptions::default(),
+    };
+    let sources = RunSources {
+        instances_dir: "test".into(),
+        predictions: "inline".into(),
+    };
+    run::run(&evaluator, instances, preds, sources, &config, &|_| {}).unwrap()
+}
+
+#[test]
+fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
+    let root = tempfile::tempdir().unwrap();
+    let ids = ["gold", "breaks", "noapply", "slower", "escapes", "loops", "missing"];
+    let dir = instances_dir(root.path(), &ids);
+    let instances = instance::load_all(&dir).unwrap();
+    let gold_patch = std::fs::read_to_string(fixture().join("expert.patch")).unwrap();
+    let preds = predictions(&[
+        ("gold", &gold_patch),
+        ("breaks", BREAKS_A_TEST),
+        ("noapply", DOES_NOT_APPLY),
+        ("slower", SLOWER),
+        ("escapes", ESCAPES),
+        ("loops", LOOPS_FOREVER),
+    ]);
+    let out = evaluate(&instances, &preds, root.path(), "kinds");
+    let by_id = |id: &str| out.reports.iter().find(|r| r.instance_id == id).unwrap();
+
+    let gold = by_id("gold");
+    assert_eq!(gold.status, InstanceStatus::Correct, "{:?}", gold.detail);
+    assert!(gold.applied && gold.correct);
+    assert!(gold.efficiency_tests[0].gain > 0.5, "{:?}", gold.efficiency_tests);
+    assert_eq!(gold.efficiency_tests[1].gain, 0.0, "an untouched test costs exactly the same");
+    assert_eq!(gold.efficiency_tests[1].base_fuel, gold.efficiency_tests[1].patched_fuel);
+    assert!(gold.performance > 0.25);
+
+    let breaks = by_id("breaks");
+    assert_eq!((breaks.status, breaks.applied, breaks.correct, breaks.performance), (InstanceStatus::Incorrect, true, false, 0.0));
+
+    let noapply = by_id("noapply");
+    assert_eq!((noapply.status, noapply.applied, noapply.performance), (InstanceStatus::NotApplied, false, 0.0));
+
+    let slower = by_id("slower");
+    assert_eq!(slower.status, InstanceStatus::Correct, "{:?}", slower.detail);
+    assert!(slower.efficiency_tests[0].patched_fuel > slower.efficiency_tests[0].base_fuel);
+    assert_eq!(slower.efficiency_tests[0].gain, 0.0);
+    assert_eq!(slower.performance, 0.0);
+
+    let escapes = by_id("escapes");
+    assert_eq!((escapes.status, escapes.applied), (InstanceStatus::NotApplied, false));
+    assert!(escapes.detail.as_deref().unwrap().contains("outside the repository"), "{:?}", escapes.detail);
+    assert!(!root.path().join("outside.py").exists());
+
+    let loops = by_id("loops");
+    assert_eq!((loops.status, loops.correct), (InstanceStatus::Incorrect, false));
+    assert!(loops.detail.as_deref().unwrap().contains("out of fuel"), "{:?}", loops.detail);
+
+    let missing = by_id("missing");
+    assert_eq!(missing.status, InstanceStatus::Missing);
+
+    // SWE-Perf's metrics: sums over the dataset's instances divided by their number.
+    let s = &out.summary;
+    assert_eq!((s.counts.total, s.counts.valid, s.counts.submitted, s.counts.applied, s.counts.correct), (7, 7, 6, 4, 2));
+    assert!((s.apply - 4.0 / 7.0).abs() < 1e-12);
+    assert!((s.correctness - 2.0 / 7.0).abs() < 1e-12);
+    assert!((s.performance - gold.performance / 7.0).abs() < 1e-12);
+
+    // Every instance has its folder, applied patch, logs and report.
+    let gold_dir = out.run_dir.join("gold");
+    assert_eq!(std::fs::read_to_string(gold_dir.join("patch.diff")).unwrap(), gold_patch);
+    let log = std::fs::read_to_string(gold_dir.join("logs/patched.efficiency.log")).unwrap();
+    assert!(log.contains("# fuel:") && log.contains("passed"), "{log}");
+    let report: Value = serde_json::from_slice(&std::fs::read(gold_dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["status"], "correct");
+    assert!(out.summary_path.ends_with("test-model.kinds.json"));
+}
+
+fn summary_core(path: &Path) -> Value {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("run_id");
+    v
+}
+
+fn eval_cmd(instances: &Path, preds: &Path, output: &Path, run_id: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sweperf"));
+    cmd.args(["eval", "--jobs", "1", "--run-id", run_id, "--instances"])
+        .arg(instances)
+        .arg("--predictions")
+        .arg(preds)
+        .arg("--output-dir")
+        .arg(output);
+    cmd
+}
+
+#[test]
+fn a_killed_evaluation_resumes_to_the_same_summary_as_an_uninterrupted_one() {
+    let root = tempfile::tempdir().unwrap();
+    let ids = ["a-gold", "b-slower", "c-breaks"];
+    let dir = instances_dir(root.path(), &ids);
+    let gold_patch = std::fs::read_to_string(fixture().join("expert.patch")).unwrap();
+    let preds_path = root.path().join("preds.jsonl");
+    let lines: Vec<String> = [("a-gold", gold_patch.as_str()), ("b-slower", SLOWER), ("c-breaks", BREAKS_A_TEST)]
+        .iter()
+        .map(|(id, p)| json!({"instance_id": id, "model_name_or_path": "org/model", "model_patch": p}).to_string())
+        .collect();
+    std::fs::write(&preds_path, lines.join("\n") + "\n").unwrap();
+    let output = root.path().join("runs");
+
+    let full = eval_cmd(&dir, &preds_path, &output, "full").output().unwrap();
+    assert!(full.status.success(), "{}", String::from_utf8_lossy(&full.stderr));
+    assert!(String::from_utf8_lossy(&full.stdout).contains("Performance"));
+
+    // Kill the second attempt as soon as its first instance is written.
+    let mut child = eval_cmd(&dir, &preds_path, &output, "killed")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let first_report = output.join("killed/org__model/a-gold/report.json");
+    let started = Instant::now();
+    while !first_report.exists() {
+        assert!(started.elapsed() < Duration::from_secs(600), "no instance finished");
+        assert!(child.try_wait().unwrap().is_none(), "the evaluation ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!output.join("org__model.killed.json").exists(), "killed before the summary");
+    let kept = std::fs::read(&first_report).unwrap();
+
+    let resumed = eval_cmd(&dir, &preds_path, &output, "killed").output().unwrap();
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    assert!(String::from_utf8_lossy(&resumed.stderr).contains("resuming run `killed`: 1 instance(s) already done"));
+    assert_eq!(std::fs::read(&first_report).unwrap(), kept, "a finished instance is not evaluated again");
+
+    // Two evaluations of the same predictions: identical fuel numbers and scores.
+    assert_eq!(summary_core(&output.join("org__model.full.json")), summary_core(&output.join("org__model.killed.json")));
+}
+
+#[test]
+fn bad_predictions_files_name_the_line() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = instances_dir(root.path(), &["one"]);
+    let preds = root.path().join("bad.jsonl");
+    std::fs::write(&preds, "{\"instance_id\": \"one\", \"model_name_or_path\": \"m\", \"model_patch\": \"\"}\n{\"instance_id\": \"two\", \"model_name_or_path\": \"m\", \"model_patch\": \"\"}\n").unwrap();
+    let out = eval_cmd(&dir, &preds, &root.path().join("runs"), "bad").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.jsonl:2") && stderr.contains("unknown instance id `two`"), "{stderr}");
+}
