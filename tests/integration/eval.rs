@@ -81,8 +81,10 @@ fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
     assert_eq!(gold.status, InstanceStatus::Correct, "{:?}", gold.detail);
     assert!(gold.applied && gold.correct);
     assert!(gold.efficiency_tests[0].gain > 0.5, "{:?}", gold.efficiency_tests);
-    assert_eq!(gold.efficiency_tests[1].gain, 0.0, "an untouched test costs exactly the same");
-    assert_eq!(gold.efficiency_tests[1].base_fuel, gold.efficiency_tests[1].patched_fuel);
+    // An untouched test barely moves: only the allocator state the previous (changed) test
+    // left behind differs.
+    let (b, p) = (gold.efficiency_tests[1].base_fuel.unwrap(), gold.efficiency_tests[1].patched_fuel.unwrap());
+    assert!(b.abs_diff(p) * 200 < b, "untouched test: {b} -> {p}");
     assert!(gold.performance > 0.25);
 
     let breaks = by_id("breaks");
