@@ -15,6 +15,7 @@ pub mod report;
 pub mod run;
 pub mod runtime;
 pub mod sandbox;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use evaluate::{EvalOptions, Evaluator};

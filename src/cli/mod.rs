@@ -3,6 +3,7 @@
 
 mod eval;
 mod progress;
+mod validate;
 
 use std::io::Write;
 
@@ -28,6 +29,8 @@ enum Command {
     Python(PythonArgs),
     /// Evaluate predictions (or the expert patches) on instances: Apply, Correctness, Performance
     Eval(eval::EvalArgs),
+    /// Check instances: manifest, base passes, expert patch applies, passes and gains, fuel is deterministic
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(Subcommand)]
@@ -114,6 +117,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Runtime(RuntimeCommand::Fetch { names }) => runtime_fetch(names),
         Command::Python(args) => python(args),
         Command::Eval(args) => eval::eval(args),
+        Command::Validate(args) => validate::validate(args),
     }
 }
 

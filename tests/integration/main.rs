@@ -9,3 +9,4 @@ mod determinism;
 mod eval;
 mod isolation;
 mod limits;
+mod validate;

@@ -1,0 +1,82 @@
+//! `sweperf validate`: every check on every instance, one line each, non-zero exit on failure.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use sweperf::run::parallel_map;
+use sweperf::validate::{self, Validation};
+use sweperf::Evaluator;
+
+use super::eval::{default_instances_dir, prefetch_runtimes};
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Folder of instances (default: the bundled `instances/`)
+    #[arg(long, value_name = "DIR")]
+    instances: Option<PathBuf>,
+    /// Validate only these instances
+    #[arg(long = "instance-ids", num_args = 1.., value_name = "ID")]
+    instance_ids: Vec<String>,
+    /// Instances validated at once (default: the number of cores)
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Print the validations as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn validate(args: ValidateArgs) -> Result<i32> {
+    let dir = args.instances.unwrap_or_else(default_instances_dir);
+    let mut loaded = validate::load_each(&dir)?;
+    if loaded.is_empty() {
+        bail!("{}: no instance folders (with instance.toml) found", dir.display());
+    }
+    if !args.instance_ids.is_empty() {
+        for id in &args.instance_ids {
+            if !loaded.iter().any(|(folder, _)| folder == id) {
+                bail!("--instance-ids: no instance `{id}` in {}", dir.display());
+            }
+        }
+        loaded.retain(|(folder, _)| args.instance_ids.contains(folder));
+    }
+    let evaluator = Evaluator::from_sandbox(super::sandbox()?);
+    let instances: Vec<_> = loaded.iter().filter_map(|(_, r)| r.as_ref().ok().cloned()).collect();
+    prefetch_runtimes(&evaluator, &instances)?;
+    let bar = ProgressBar::new(loaded.len() as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} [{elapsed}] {msg}").expect("valid template"));
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let results: Vec<Validation> = parallel_map(&loaded, jobs, |(folder, instance)| {
+        let v = match instance {
+            Ok(instance) => validate::validate(&evaluator, instance),
+            Err(e) => validate::manifest_failure(folder, e),
+        };
+        bar.inc(1);
+        bar.set_message(format!("{folder} done"));
+        v
+    });
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    }
+    let failed: Vec<&Validation> = results.iter().filter(|v| !v.passed()).collect();
+    for v in &results {
+        if v.passed() {
+            let gains: Vec<String> = v
+                .report
+                .iter()
+                .flat_map(|r| &r.efficiency_tests)
+                .map(|t| format!("{:.1}%", t.gain * 100.0))
+                .collect();
+            eprintln!("ok    {} (expert gains: {})", v.instance_id, gains.join(", "));
+        } else {
+            for c in v.failures() {
+                eprintln!("FAIL  {}: {}: {}", v.instance_id, c.name, c.detail.as_deref().unwrap_or(""));
+            }
+        }
+    }
+    eprintln!("{} of {} instance(s) valid", results.len() - failed.len(), results.len());
+    Ok(if failed.is_empty() { 0 } else { 1 })
+}

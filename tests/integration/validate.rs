@@ -1,0 +1,77 @@
+//! `sweperf validate` and the bundled benchmark.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::eval::instances_dir;
+use crate::util::*;
+
+#[test]
+fn validate_names_the_instance_and_the_check_that_failed() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = instances_dir(root.path(), &["good", "stale-patch", "slow-base", "bad-manifest"]);
+    // An expert patch that no longer applies to its repository.
+    let dedupe = dir.join("stale-patch/repo/tinylib/dedupe.py");
+    let text = std::fs::read_to_string(&dedupe).unwrap();
+    std::fs::write(&dedupe, text.replace("    seen = []\n", "    seen = list()\n")).unwrap();
+    // A base that fails its own tests.
+    let tests = dir.join("slow-base/repo/tests/test_dedupe.py");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    std::fs::write(&tests, text.replace("== [3, 1, 2]", "== [1, 2, 3]")).unwrap();
+    // A manifest with a field that does not exist.
+    let manifest = dir.join("bad-manifest/instance.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}speedup = 2\n")).unwrap();
+
+    let out = sweperf_cmd().args(["validate", "--jobs", "2", "--instances"]).arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ok    good"), "{stderr}");
+    assert!(stderr.contains("FAIL  stale-patch: expert patch applies"), "{stderr}");
+    assert!(stderr.contains("FAIL  slow-base: base passes its tests"), "{stderr}");
+    assert!(stderr.contains("FAIL  bad-manifest: manifest is valid") && stderr.contains("speedup"), "{stderr}");
+    assert!(stderr.contains("1 of 4 instance(s) valid"), "{stderr}");
+}
+
+fn bundled() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/instances"))
+}
+
+#[test]
+fn every_bundled_instance_validates() {
+    let out = sweperf_cmd().args(["validate", "--instances"]).arg(bundled()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let count = std::fs::read_dir(bundled()).unwrap().filter(|e| e.as_ref().unwrap().path().join("instance.toml").exists()).count();
+    assert!(count >= 10, "the benchmark bundles at least 10 instances, found {count}");
+    assert!(stderr.contains(&format!("{count} of {count} instance(s) valid")), "{stderr}");
+}
+
+#[test]
+fn gold_on_the_bundled_set_scores_full_marks_identically_twice() {
+    let output = tempfile::tempdir().unwrap();
+    let mut summaries = Vec::new();
+    for run_id in ["gold-a", "gold-b"] {
+        let out = sweperf_cmd()
+            .args(["eval", "--predictions", "gold", "--format", "markdown", "--run-id", run_id, "--instances"])
+            .arg(bundled())
+            .arg("--output-dir")
+            .arg(output.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("| instance |"));
+        let mut v: Value = serde_json::from_slice(&std::fs::read(output.path().join(format!("gold.{run_id}.json"))).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("run_id");
+        summaries.push(v);
+    }
+    let s = &summaries[0];
+    assert_eq!(s["apply"], 1.0);
+    assert_eq!(s["correctness"], 1.0);
+    let instances = s["instances"].as_array().unwrap();
+    let mean_gain = instances.iter().map(|i| i["performance"].as_f64().unwrap()).sum::<f64>() / instances.len() as f64;
+    assert!((s["performance"].as_f64().unwrap() - mean_gain).abs() < 1e-12);
+    assert!(mean_gain > 0.3, "the expert patches make the bundled set faster: {mean_gain}");
+    assert_eq!(summaries[0], summaries[1], "a second gold run differs");
+}
