@@ -124,7 +124,23 @@ impl Home {
 
     /// Everything a runtime needs on disk, verified.
     pub fn provision(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<ProvisionedRuntime> {
-        let module = self.member(manifest, &manifest.module.member, &manifest.module.sha256, &base_name(&manifest.module.member), progress)?;
+        let mut rt = self.provision_mounts(manifest, progress)?;
+        rt.module = self.module_file(manifest, progress)?;
+        Ok(rt)
+    }
+
+    /// The runtime's module file, extracted and verified (needed only to compile it).
+    pub fn module_file(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<PathBuf> {
+        self.member(manifest, &manifest.module.member, &manifest.module.sha256, &base_name(&manifest.module.member), progress)
+    }
+
+    /// What a runtime mounts (its files and the toolchain), verified; `module` is where the
+    /// module file goes, not yet checked: a verified compiled module makes it unnecessary.
+    pub fn provision_mounts(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<ProvisionedRuntime> {
+        let module = self
+            .root
+            .join(format!("runtimes/{}/{}", manifest.name, &manifest.module.sha256[..16]))
+            .join(base_name(&manifest.module.member));
         let mut mounts = Vec::new();
         for m in &manifest.mounts {
             let host = self.member(manifest, &m.member, &m.sha256, &base_name(&m.guest), progress)?;

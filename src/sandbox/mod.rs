@@ -372,17 +372,18 @@ impl Sandbox {
             return Ok(rt.clone());
         }
         let manifest = runtime::find_runtime(name)?;
-        let provisioned = self.home.provision(&manifest, progress)?;
-        let module = self.load_module(&provisioned, progress)?;
+        let mut provisioned = self.home.provision_mounts(&manifest, progress)?;
+        let module = self.load_module(&mut provisioned, progress)?;
         let rt = Arc::new(LoadedRuntime { provisioned, module });
         self.loaded.lock().unwrap().insert(name.to_string(), rt.clone());
         Ok(rt)
     }
 
     /// Loads the compiled module from the cache if its hash checks, else compiles and caches it.
-    fn load_module(&self, rt: &ProvisionedRuntime, progress: ProgressFn) -> Result<Module> {
-        let manifest = &rt.manifest;
+    fn load_module(&self, rt: &mut ProvisionedRuntime, progress: ProgressFn) -> Result<Module> {
+        let manifest = rt.manifest.clone();
         let cwasm = self.home.compiled_module_path(&manifest.name, &manifest.module.sha256, &self.engine_key())?;
+        // A verified compiled module stands for the module file it was compiled from.
         let sidecar = cwasm.with_extension("cwasm.sha256");
         if let (true, Ok(expected)) = (cwasm.exists(), fs::read_to_string(&sidecar)) {
             if runtime::verify_file(&cwasm, expected.trim()).is_ok() {
@@ -395,6 +396,7 @@ impl Sandbox {
             let _ = fs::remove_file(&cwasm);
             let _ = fs::remove_file(&sidecar);
         }
+        rt.module = self.home.module_file(&manifest, progress)?;
         progress(&Progress::Compiling {
             runtime: manifest.name.clone(),
         });
