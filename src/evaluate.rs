@@ -124,6 +124,7 @@ impl Evaluator {
             patched: None,
             fingerprint: None,
             patch: patch.map(String::from),
+            instance_dir: std::path::absolute(&instance.dir).unwrap_or_else(|_| instance.dir.clone()).display().to_string(),
         };
         let Some(patch) = patch else {
             report.detail = Some("no prediction for this instance".into());

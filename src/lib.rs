@@ -16,6 +16,7 @@ pub mod run;
 pub mod runtime;
 pub mod sandbox;
 pub mod validate;
+pub mod verify;
 
 pub use error::{Error, Result};
 pub use evaluate::{EvalOptions, Evaluator};

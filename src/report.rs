@@ -168,6 +168,8 @@ pub struct InstanceReport {
     pub fingerprint: Option<Fingerprint>,
     /// The patch evaluated, verbatim: a report carries what `verify` needs to re-run it.
     pub patch: Option<String>,
+    /// The instance folder evaluated, absolute.
+    pub instance_dir: String,
 }
 
 impl InstanceReport {
@@ -202,8 +204,9 @@ pub struct InstanceSummary {
     pub efficiency_tests: Vec<EfficiencyTest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    pub instance_sha256: Option<String>,
-    pub patch_sha256: Option<String>,
+    pub fingerprint: Option<Fingerprint>,
+    /// The patch evaluated, verbatim, so the summary alone can be verified.
+    pub patch: Option<String>,
 }
 
 /// Where a run's inputs came from, so `verify` can find them again.
@@ -274,8 +277,8 @@ impl Summary {
                     performance: r.performance,
                     efficiency_tests: r.efficiency_tests.clone(),
                     detail: r.detail.clone(),
-                    instance_sha256: r.fingerprint.as_ref().map(|f| f.instance_sha256.clone()),
-                    patch_sha256: r.fingerprint.as_ref().map(|f| f.patch_sha256.clone()),
+                    fingerprint: r.fingerprint.clone(),
+                    patch: r.patch.clone(),
                 })
                 .collect(),
         }
@@ -406,6 +409,7 @@ mod tests {
             patched: None,
             fingerprint: None,
             patch: None,
+            instance_dir: "i".into(),
         }
     }
 

@@ -136,6 +136,18 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     }
     eprintln!("summary: {}", output.summary_path.display());
     eprintln!("reports and logs: {}", output.run_dir.display());
+    let nondeterministic: Vec<_> = output
+        .reports
+        .iter()
+        .filter(|r| r.detail.as_deref().is_some_and(|d| d.starts_with("determinism check failed")))
+        .collect();
+    if !nondeterministic.is_empty() {
+        eprintln!("DETERMINISM FAILURE: fuel differed between repeated runs of the same measurement:");
+        for r in &nondeterministic {
+            eprintln!("  {}: {}", r.instance_id, r.detail.as_deref().unwrap_or(""));
+        }
+        return Ok(3);
+    }
     let errors: Vec<_> = output.reports.iter().filter(|r| r.status == InstanceStatus::Error).collect();
     for r in &errors {
         eprintln!("error: {}: {}", r.instance_id, r.detail.as_deref().unwrap_or("unknown"));

@@ -31,6 +31,23 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Check instances: manifest, base passes, expert patch applies, passes and gains, fuel is deterministic
     Validate(validate::ValidateArgs),
+    /// Re-run what a report describes and compare fingerprints, outcomes and fuel counts
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// A summary (`<model>.<run_id>.json`) or an instance's `report.json`
+    report: std::path::PathBuf,
+    /// Your copy of the instances folder (default: the one the report names)
+    #[arg(long, value_name = "DIR")]
+    instances: Option<std::path::PathBuf>,
+    /// Your copy of the predictions, or `gold` (default: the patches embedded in the report)
+    #[arg(long, value_name = "FILE|gold")]
+    predictions: Option<String>,
+    /// Instances re-run at once (default: the number of cores)
+    #[arg(long)]
+    jobs: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -118,11 +135,42 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Python(args) => python(args),
         Command::Eval(args) => eval::eval(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Verify(args) => verify(args),
     }
 }
 
 pub(crate) fn sandbox() -> Result<Sandbox> {
     Ok(Sandbox::new(Home::from_env()?)?)
+}
+
+fn verify(args: VerifyArgs) -> Result<i32> {
+    use sweperf::verify::{self, Overrides};
+    let claims = verify::read_claims(&args.report)?;
+    let evaluator = sweperf::Evaluator::from_sandbox(sandbox()?);
+    let overrides = Overrides {
+        instances_dir: args.instances,
+        predictions: args.predictions,
+    };
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let spinner = progress::Spinner::new(&format!("verifying {} instance(s)", claims.len()));
+    let v = verify::verify(&evaluator, claims, &overrides, jobs)?;
+    spinner.clear();
+    if !v.fingerprint_differences.is_empty() {
+        eprintln!("the fingerprint differs, so fuel counts would not be comparable; nothing was run:");
+        for d in &v.fingerprint_differences {
+            eprintln!("  {d}");
+        }
+        return Ok(1);
+    }
+    if !v.result_differences.is_empty() {
+        eprintln!("the re-run differs from the report:");
+        for d in &v.result_differences {
+            eprintln!("  {d}");
+        }
+        return Ok(1);
+    }
+    eprintln!("verified: {} instance(s), fingerprints, outcomes and every fuel count match", v.instances);
+    Ok(0)
 }
 
 fn runtime_list() -> Result<i32> {

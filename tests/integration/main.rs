@@ -10,3 +10,4 @@ mod eval;
 mod isolation;
 mod limits;
 mod validate;
+mod verify;
