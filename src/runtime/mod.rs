@@ -73,6 +73,20 @@ impl Home {
         Ok(dir)
     }
 
+    /// Holds an exclusive lock named `name` in the cache until the returned file is dropped.
+    pub fn lock(&self, name: &str) -> Result<fs::File> {
+        let dir = self.dir("locks")?;
+        let path = dir.join(format!("{name}.lock"));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .context(|| format!("opening {}", path.display()))?;
+        file.lock().context(|| format!("locking {}", path.display()))?;
+        Ok(file)
+    }
+
     /// The wheel, downloaded with pip if absent, verified either way.
     pub fn wheel(&self, wheel: &WheelRef, progress: ProgressFn) -> Result<PathBuf> {
         let downloads = self.dir("downloads")?;

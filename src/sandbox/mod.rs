@@ -372,6 +372,9 @@ impl Sandbox {
             return Ok(rt.clone());
         }
         let manifest = runtime::find_runtime(name)?;
+        // One provisioner per runtime at a time, across threads and processes: a first run
+        // would otherwise download and compile the same runtime several times at once.
+        let _lock = self.home.lock(&format!("runtime-{name}"))?;
         let mut provisioned = self.home.provision_mounts(&manifest, progress)?;
         let module = self.load_module(&mut provisioned, progress)?;
         let rt = Arc::new(LoadedRuntime { provisioned, module });
