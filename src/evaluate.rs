@@ -93,6 +93,13 @@ impl Evaluator {
             instance_sha256: instance.content_hash()?,
             patch_sha256: sha256_hex(patch.as_bytes()),
             requirements: instance.requirements.clone(),
+            environment: instance.environment.clone(),
+            layers: instance
+                .layers
+                .iter()
+                .filter_map(|l| crate::environment::layer(l))
+                .map(|l| (l.name.to_string(), l.sha256()))
+                .collect(),
             limits: instance.limits.clone(),
             seed: options.seed,
         })
@@ -215,6 +222,7 @@ impl Evaluator {
                 node_ids,
                 python_path: &instance.python_path,
                 requirements: requirements.map(|p| p.as_path()),
+                layers: &instance.layers,
                 limits: &instance.limits,
                 seed: options.seed,
             };

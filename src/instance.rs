@@ -34,7 +34,8 @@ const SKIPPED_DIRS: &[&str] = &["__pycache__", ".pytest_cache", ".git", ".mypy_c
 #[serde(deny_unknown_fields)]
 struct ManifestFile {
     id: String,
-    runtime: String,
+    runtime: Option<String>,
+    environment: Option<String>,
     efficiency_tests: Vec<String>,
     correctness_tests: Option<Vec<String>>,
     min_expert_gain: Option<f64>,
@@ -59,7 +60,11 @@ pub struct Instance {
     pub id: String,
     /// The instance folder.
     pub dir: PathBuf,
+    /// The environment's name (a runtime's name when the manifest names a runtime).
+    pub environment: String,
     pub runtime: String,
+    /// Compatibility layers of the environment.
+    pub layers: Vec<String>,
     pub efficiency_tests: Vec<String>,
     pub correctness_tests: Vec<String>,
     pub min_expert_gain: f64,
@@ -101,7 +106,15 @@ impl Instance {
         if m.id != folder {
             return Err(bad(&manifest_path, format!("field `id` is `{}` but the folder is `{folder}`; they must be equal", m.id)));
         }
-        runtime::find_runtime(&m.runtime).map_err(|e| bad(&manifest_path, format!("field `runtime`: {e}")))?;
+        let table = crate::environment::Table::builtin()?;
+        let environment = match (&m.runtime, &m.environment) {
+            (Some(rt), None) => {
+                runtime::find_runtime(rt).map_err(|e| bad(&manifest_path, format!("field `runtime`: {e}")))?;
+                table.resolve(rt)?
+            }
+            (None, Some(env)) => table.resolve(env).map_err(|e| bad(&manifest_path, format!("field `environment`: {e}")))?,
+            _ => return Err(bad(&manifest_path, "name exactly one of `runtime` or `environment`")),
+        };
         let repo = dir.join(REPO_DIR);
         if !repo.is_dir() {
             return Err(bad(&repo, "the repository folder is missing"));
@@ -180,16 +193,20 @@ impl Instance {
             }
             Ok(text)
         };
+        let mut requirements = environment.requirements.clone();
+        requirements.extend(m.requirements);
         Ok(Instance {
             id: m.id,
             dir: dir.to_path_buf(),
-            runtime: m.runtime,
+            runtime: environment.runtime.clone(),
+            layers: environment.layers.clone(),
+            environment: environment.name,
             efficiency_tests: m.efficiency_tests,
             correctness_tests,
             min_expert_gain,
             python_path,
             limits,
-            requirements: m.requirements,
+            requirements,
             expert_patch: read(EXPERT_PATCH)?,
             problem_statement: read(PROBLEM_STATEMENT)?,
         })
@@ -338,6 +355,8 @@ mod tests {
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\nspeed = 1\n", "speed"),
             ("id = \"other\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n", "`id`"),
             ("id = \"demo\"\nruntime = \"python-9\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n", "`runtime`"),
+            ("id = \"demo\"\nenvironment = \"nope\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n", "`environment`"),
+            ("id = \"demo\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n", "exactly one of `runtime` or `environment`"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/nope.py::test_x\"]\n", "tests/nope.py"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"../x.py::t\"]\n", "stay inside"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\nmin_expert_gain = 1.5\n", "min_expert_gain"),

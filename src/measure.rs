@@ -117,6 +117,8 @@ pub struct TestPlan<'a> {
     pub python_path: &'a [String],
     /// An unpacked requirements folder, if the instance has any.
     pub requirements: Option<&'a Path>,
+    /// Compatibility layers of the instance's environment.
+    pub layers: &'a [String],
     pub limits: &'a Limits,
     pub seed: u64,
 }
@@ -156,6 +158,7 @@ pub fn run_tests(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) ->
         request.mounts.push(Mount::new(req, REQUIREMENTS_GUEST, Access::ReadOnly));
         request.python_path.push(REQUIREMENTS_GUEST.to_string());
     }
+    request.layers = plan.layers.to_vec();
     request.cwd = Some(REPO_GUEST.to_string());
     request.env.push(("SWEPERF_RESULTS".into(), format!("{RESULTS_GUEST}/{RESULTS_FILE}")));
     request.limits = plan.limits.clone();

@@ -33,6 +33,10 @@ pub struct Fingerprint {
     pub instance_sha256: String,
     pub patch_sha256: String,
     pub requirements: Vec<WheelRef>,
+    /// The environment (a runtime, or a runtime with layers and requirements).
+    pub environment: String,
+    /// (name, SHA-256) of each compatibility layer on the guest's path.
+    pub layers: Vec<(String, String)>,
     pub limits: Limits,
     pub seed: u64,
 }

@@ -3,7 +3,9 @@
 Imported by `sitecustomize` on command runtimes and by the `-c` prelude on reactors. It makes the
 run independent of anything but its inputs: no bytecode is written (a second run would read it
 and cost less fuel), and the working directory is the one the host asked for (WASI has no
-initial working directory of its own). It must not import anything beyond `os` and `sys`.
+initial working directory of its own). When a module that one of sweperf's environments
+provides is missing, the import error names that environment. It must not import anything beyond
+`os` and `sys`.
 """
 
 import os
@@ -15,3 +17,32 @@ _cwd = os.environ.get("SWEPERF_CWD")
 if _cwd:
     os.chdir(_cwd)
 del _cwd
+
+
+class _MissingModuleHint:
+    """Last on sys.meta_path, so it speaks only when nothing else found the module."""
+
+    def __init__(self, hints):
+        self._hints = hints
+
+    def find_spec(self, fullname, path=None, target=None):
+        environments = self._hints.get(fullname)
+        if environments is None:
+            return None
+        raise ModuleNotFoundError(
+            f"No module named {fullname!r}; it is provided by the sweperf environment"
+            f" {' or '.join(repr(e) for e in environments)} (see `sweperf env list`)",
+            name=fullname,
+        )
+
+
+def _hints():
+    hints = {}
+    for pair in os.environ.get("SWEPERF_MODULE_HINTS", "").split(","):
+        module, _, environments = pair.partition(":")
+        if module and environments:
+            hints[module] = environments.split("|")
+    return hints
+
+
+sys.meta_path.append(_MissingModuleHint(_hints()))

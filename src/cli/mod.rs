@@ -25,6 +25,9 @@ enum Command {
     /// List, fetch and check the Python runtimes
     #[command(subcommand)]
     Runtime(RuntimeCommand),
+    /// Show the environments (runtime + compatibility layers + requirements) and which repositories use them
+    #[command(subcommand)]
+    Env(EnvCommand),
     /// Run a Python command in the sandbox and report its fuel
     Python(PythonArgs),
     /// Evaluate predictions (or the expert patches) on instances: Apply, Correctness, Performance
@@ -56,6 +59,12 @@ enum RuntimeCommand {
     List,
     /// Fetch, verify and compile runtimes (all if none is named)
     Fetch { names: Vec<String> },
+}
+
+#[derive(Subcommand)]
+enum EnvCommand {
+    /// List the environments, the layers and the repository table
+    List,
 }
 
 /// Limits shared by every command that runs guests.
@@ -90,8 +99,11 @@ impl LimitArgs {
 #[derive(Args)]
 struct PythonArgs {
     /// Runtime to use (see `sweperf runtime list`)
-    #[arg(long, default_value = DEFAULT_RUNTIME)]
+    #[arg(long, default_value = DEFAULT_RUNTIME, conflicts_with = "environment")]
     runtime: String,
+    /// Environment to use instead: a runtime with compatibility layers and requirements (see `sweperf env list`)
+    #[arg(long)]
+    environment: Option<String>,
     /// Mount a host folder: HOST:GUEST[:ro|:rw] (read-only by default)
     #[arg(long = "mount", value_name = "HOST:GUEST[:ro|:rw]")]
     mounts: Vec<String>,
@@ -132,6 +144,7 @@ fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Runtime(RuntimeCommand::List) => runtime_list(),
         Command::Runtime(RuntimeCommand::Fetch { names }) => runtime_fetch(names),
+        Command::Env(EnvCommand::List) => env_list(),
         Command::Python(args) => python(args),
         Command::Eval(args) => eval::eval(args),
         Command::Validate(args) => validate::validate(args),
@@ -170,6 +183,37 @@ fn verify(args: VerifyArgs) -> Result<i32> {
         return Ok(1);
     }
     eprintln!("verified: {} instance(s), fingerprints, outcomes and every fuel count match", v.instances);
+    Ok(0)
+}
+
+fn env_list() -> Result<i32> {
+    use sweperf::environment::{LAYERS, Table};
+    let table = Table::builtin()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ENVIRONMENTS (every runtime is also an environment of its own name)")?;
+    for e in &table.environments {
+        writeln!(out, "  {:<20} runtime {:<16} layers [{}] requirements [{}]", e.name, e.runtime, e.layers.join(", "), e.requirements.join(", "))?;
+        if !e.description.is_empty() {
+            writeln!(out, "  {:<20} {}", "", e.description)?;
+        }
+    }
+    writeln!(out, "\nLAYERS")?;
+    for l in LAYERS {
+        writeln!(out, "  {:<20} {}", l.name, l.about)?;
+    }
+    writeln!(out, "\nREQUIREMENTS (pure-Python wheels, pinned)")?;
+    for w in &table.wheels {
+        writeln!(out, "  {}=={}  sha256 {}", w.name, w.version, w.sha256)?;
+    }
+    writeln!(out, "\nREPOSITORIES (first matching rule wins)")?;
+    for r in &table.repositories {
+        let versions = r.max_version.as_deref().map(|v| format!("<= {v}")).unwrap_or_else(|| "any".into());
+        let status = match &r.unsupported {
+            Some(why) => format!("unsupported: {why}"),
+            None => r.note.clone(),
+        };
+        writeln!(out, "  {:<26} {:<8} -> {:<20} {}", r.repo, versions, r.environment, status)?;
+    }
     Ok(0)
 }
 
@@ -235,18 +279,30 @@ fn python(args: PythonArgs) -> Result<i32> {
     }
     request.cwd = args.cwd;
     request.python_path = args.python_path;
+    let environment = sweperf::environment::Table::builtin()?.resolve(args.environment.as_deref().unwrap_or(&args.runtime))?;
+    request.layers = environment.layers.clone();
+    if !environment.requirements.is_empty() {
+        let set = runtime::Toolchain {
+            wheels: environment.requirements.clone(),
+        };
+        let site = sandbox.home().toolchain_site(&set, &|_| {})?;
+        request.mounts.push(Mount::new(site, sweperf::measure::REQUIREMENTS_GUEST, sweperf::Access::ReadOnly));
+        request.python_path.push(sweperf::measure::REQUIREMENTS_GUEST.to_string());
+    }
+    let runtime_name = environment.runtime.clone();
     request.seed = args.seed;
     request.limits = args.limits.apply(Limits::default());
     let rt = {
         let bar = progress::Spinner::new_hidden_until_used();
-        let rt = sandbox.runtime(&args.runtime, &|p| bar.update(&args.runtime, p))?;
+        let rt = sandbox.runtime(&runtime_name, &|p| bar.update(&runtime_name, p))?;
         bar.clear();
         rt
     };
     let outcome = sandbox.run(&rt, &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-            "runtime": args.runtime,
+            "runtime": runtime_name,
+            "environment": environment.name,
             "outcome": outcome,
         }))?);
     } else {

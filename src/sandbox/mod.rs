@@ -146,6 +146,8 @@ pub struct RunRequest {
     pub limits: Limits,
     /// Seeds the guest's secure and insecure random sources (and so its `hash()` seed).
     pub seed: u64,
+    /// Compatibility layers (see [`crate::environment::LAYERS`]) put on `sys.path`.
+    pub layers: Vec<String>,
 }
 
 impl RunRequest {
@@ -158,6 +160,7 @@ impl RunRequest {
             python_path: Vec::new(),
             limits: Limits::default(),
             seed: 0,
+            layers: Vec::new(),
         }
     }
 }
@@ -560,6 +563,15 @@ impl GuestLayout {
         for (name, text) in GUEST_FILES {
             fs::write(guest_code.join(name), text).context(|| format!("writing guest file {name}"))?;
         }
+        for name in &request.layers {
+            let layer = crate::environment::layer(name)
+                .ok_or_else(|| Error::BadRun(format!("unknown compatibility layer `{name}` (see `sweperf env list`)")))?;
+            for (rel, text) in layer.files {
+                let path = guest_code.join("layers").join(name).join(rel);
+                fs::create_dir_all(path.parent().expect("layer files live in folders")).context(|| format!("creating {}", path.display()))?;
+                fs::write(&path, text).context(|| format!("writing layer file {}", path.display()))?;
+            }
+        }
         let mut preopens = vec![(root, "/".to_string(), Access::ReadOnly)];
         for (host_file, guest_file) in &runtime.provisioned.mounts {
             let host_dir = host_file.parent().expect("runtime files live in a folder");
@@ -579,6 +591,7 @@ impl GuestLayout {
     fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {
         let manifest = &runtime.provisioned.manifest;
         let mut path: Vec<String> = request.python_path.clone();
+        path.extend(request.layers.iter().map(|l| format!("{GUEST_CODE_GUEST}/layers/{l}")));
         path.push(GUEST_CODE_GUEST.to_string());
         path.push(SITE_GUEST.to_string());
         let mut env: Vec<(String, String)> = vec![
@@ -589,6 +602,12 @@ impl GuestLayout {
             ("PYTHONDONTWRITEBYTECODE".into(), "1".into()),
             ("PYTHONPATH".into(), path.join(":")),
         ];
+        let hints = crate::environment::Table::builtin()?
+            .module_hints()
+            .into_iter()
+            .map(|(module, envs)| format!("{module}:{}", envs.join("|")))
+            .collect::<Vec<_>>();
+        env.push(("SWEPERF_MODULE_HINTS".into(), hints.join(",")));
         if let Some(cwd) = &request.cwd {
             env.push(("SWEPERF_CWD".into(), cwd.clone()));
         }

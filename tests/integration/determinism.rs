@@ -153,6 +153,11 @@ fn pytest_fuel_is_identical_across_runs_and_processes_on_3_15() {
 }
 
 #[test]
+fn pytest_fuel_is_identical_across_runs_and_processes_on_3_11() {
+    pytest_is_identical(PY311);
+}
+
+#[test]
 fn perf_counter_counts_fuel_and_sleep_is_virtual() {
     let script = |n: u64| {
         format!(

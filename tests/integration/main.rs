@@ -6,6 +6,7 @@ mod util;
 mod cache;
 mod cli;
 mod determinism;
+mod environments;
 mod eval;
 mod isolation;
 mod limits;

@@ -1,0 +1,265 @@
+//! Environments: a runtime plus compatibility layers plus pinned pure-Python requirements, and
+//! the table that picks one for a repository (and version).
+//!
+//! Every runtime is also an environment of the same name with no layers and no requirements.
+//! The table is `runtimes/environments.toml` and the layers are `runtimes/layers/`, compiled in
+//! (they are guest code: every byte is part of the fingerprint). This module only describes; it
+//! must not provision or run anything.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::runtime::{self, WheelRef};
+
+const TABLE_FILE: &str = "runtimes/environments.toml";
+const TABLE: &str = include_str!("../runtimes/environments.toml");
+
+/// A compatibility layer: pure-Python modules put on the guest's path.
+#[derive(Debug, Clone, Copy)]
+pub struct Layer {
+    pub name: &'static str,
+    /// One line: what it provides and why.
+    pub about: &'static str,
+    /// Top-level modules it provides (for the missing-module hint).
+    pub provides: &'static [&'static str],
+    /// (path inside the layer, content).
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+/// The layers, in `runtimes/layers/<name>/` (a unit test checks this list against the folder).
+pub const LAYERS: &[Layer] = &[
+    Layer {
+        name: "distutils",
+        about: "`distutils` (removed in Python 3.12, absent from the WASI 3.11 build) as an alias of the copy vendored by the pinned setuptools",
+        provides: &["distutils"],
+        files: &[("distutils/__init__.py", include_str!("../runtimes/layers/distutils/distutils/__init__.py"))],
+    },
+    Layer {
+        name: "ctypes-wasm32",
+        about: "a `ctypes` stand-in with wasm32 type sizes and simple values only; anything needing a foreign-function interface raises and says so",
+        provides: &["ctypes", "_ctypes"],
+        files: &[
+            ("ctypes/__init__.py", include_str!("../runtimes/layers/ctypes-wasm32/ctypes/__init__.py")),
+            ("ctypes/util.py", include_str!("../runtimes/layers/ctypes-wasm32/ctypes/util.py")),
+        ],
+    },
+];
+
+pub fn layer(name: &str) -> Option<&'static Layer> {
+    LAYERS.iter().find(|l| l.name == name)
+}
+
+impl Layer {
+    pub fn sha256(&self) -> String {
+        let mut h = Sha256::new();
+        for (path, text) in self.files {
+            h.update(path.as_bytes());
+            h.update([0]);
+            h.update(Sha256::digest(text.as_bytes()));
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub name: String,
+    pub runtime: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub layers: Vec<String>,
+    /// Names of wheels in the table's `[[wheels]]`.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+}
+
+/// Picks an environment for a repository, optionally only up to a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepositoryRule {
+    /// `owner/name`, as in SWE-Perf's `repo` field.
+    pub repo: String,
+    /// The rule applies to versions up to and including this one (dotted numbers).
+    pub max_version: Option<String>,
+    pub environment: String,
+    #[serde(default)]
+    pub note: String,
+    /// Why the repository cannot be evaluated, if it cannot (e.g. compiled extensions).
+    pub unsupported: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    #[serde(default)]
+    pub environments: Vec<Environment>,
+    #[serde(default)]
+    pub wheels: Vec<WheelRef>,
+    #[serde(default)]
+    pub repositories: Vec<RepositoryRule>,
+}
+
+/// An environment with its requirements resolved to pinned wheels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolved {
+    pub name: String,
+    pub runtime: String,
+    pub layers: Vec<String>,
+    pub requirements: Vec<WheelRef>,
+}
+
+fn bad(message: String) -> Error {
+    Error::BadManifest {
+        file: TABLE_FILE.into(),
+        message,
+    }
+}
+
+/// Compares dotted version strings numerically (`1.10` > `1.9`); non-numbers compare as 0.
+pub fn version_le(a: &str, b: &str) -> bool {
+    let parse = |v: &str| v.split('.').map(|p| p.trim().parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+    let (mut x, mut y) = (parse(a), parse(b));
+    let n = x.len().max(y.len());
+    x.resize(n, 0);
+    y.resize(n, 0);
+    x <= y
+}
+
+impl Table {
+    /// The built-in table, checked: every runtime, layer and wheel it names exists.
+    pub fn builtin() -> Result<Table> {
+        let table: Table = toml::from_str(TABLE).map_err(|e| bad(e.to_string()))?;
+        let runtimes = runtime::builtin_runtimes()?;
+        for env in &table.environments {
+            if runtimes.iter().any(|r| r.name == env.name) {
+                return Err(bad(format!("environment `{}` has a runtime's name; runtimes are environments already", env.name)));
+            }
+            if !runtimes.iter().any(|r| r.name == env.runtime) {
+                return Err(bad(format!("environment `{}`: unknown runtime `{}`", env.name, env.runtime)));
+            }
+            for l in &env.layers {
+                if layer(l).is_none() {
+                    return Err(bad(format!("environment `{}`: unknown layer `{l}`", env.name)));
+                }
+            }
+            for r in &env.requirements {
+                if !table.wheels.iter().any(|w| &w.name == r) {
+                    return Err(bad(format!("environment `{}`: requirement `{r}` has no [[wheels]] entry", env.name)));
+                }
+            }
+        }
+        for w in &table.wheels {
+            if !w.wheel.ends_with("-none-any.whl") {
+                return Err(bad(format!("wheel `{}` is not pure Python", w.wheel)));
+            }
+        }
+        for rule in &table.repositories {
+            table.resolve(&rule.environment).map_err(|_| bad(format!("repository `{}`: unknown environment `{}`", rule.repo, rule.environment)))?;
+        }
+        Ok(table)
+    }
+
+    /// The environment `name` (or the runtime of that name, as an environment).
+    pub fn resolve(&self, name: &str) -> Result<Resolved> {
+        if let Some(env) = self.environments.iter().find(|e| e.name == name) {
+            return Ok(Resolved {
+                name: env.name.clone(),
+                runtime: env.runtime.clone(),
+                layers: env.layers.clone(),
+                requirements: env
+                    .requirements
+                    .iter()
+                    .map(|r| self.wheels.iter().find(|w| &w.name == r).cloned().expect("checked when loaded"))
+                    .collect(),
+            });
+        }
+        match runtime::find_runtime(name) {
+            Ok(rt) => Ok(Resolved {
+                name: rt.name.clone(),
+                runtime: rt.name,
+                layers: Vec::new(),
+                requirements: Vec::new(),
+            }),
+            Err(_) => {
+                let mut known: Vec<String> = self.environments.iter().map(|e| e.name.clone()).collect();
+                known.extend(runtime::builtin_runtimes()?.into_iter().map(|r| r.name));
+                Err(Error::Other(format!("unknown environment `{name}`; known: {} (see `sweperf env list`)", known.join(", "))))
+            }
+        }
+    }
+
+    /// The first rule for `repo` whose `max_version` admits `version`.
+    pub fn rule_for(&self, repo: &str, version: Option<&str>) -> Option<&RepositoryRule> {
+        self.repositories.iter().find(|r| {
+            r.repo.eq_ignore_ascii_case(repo)
+                && match (&r.max_version, version) {
+                    (None, _) => true,
+                    (Some(max), Some(v)) => version_le(v, max),
+                    (Some(_), None) => false,
+                }
+        })
+    }
+
+    /// (module, environments) for the guest's missing-module hint: which environments provide
+    /// a module that one of their layers adds, fewest layers first.
+    pub fn module_hints(&self) -> Vec<(String, Vec<String>)> {
+        let mut envs: Vec<&Environment> = self.environments.iter().collect();
+        envs.sort_by_key(|e| e.layers.len());
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for env in envs {
+            for l in env.layers.iter().filter_map(|l| layer(l)) {
+                for m in l.provides {
+                    match out.iter_mut().find(|(x, _)| x == m) {
+                        Some((_, list)) => list.push(env.name.clone()),
+                        None => out.push((m.to_string(), vec![env.name.clone()])),
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_table_is_consistent() {
+        let t = Table::builtin().unwrap();
+        assert_eq!(t.resolve("python-3.12").unwrap().layers, Vec::<String>::new());
+        assert!(t.resolve("python-2.7").unwrap_err().to_string().contains("sweperf env list"));
+        let hints = t.module_hints();
+        assert!(hints.iter().any(|(m, _)| m == "distutils"), "{hints:?}");
+    }
+
+    #[test]
+    fn layers_listed_match_the_folder() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtimes/layers");
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let entry = entry.unwrap();
+            if !entry.file_type().unwrap().is_dir() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let layer = layer(&name).unwrap_or_else(|| panic!("layer folder `{name}` is not in LAYERS"));
+            let mut on_disk = Vec::new();
+            crate::runtime::collect_files(&entry.path(), &entry.path(), &mut on_disk).unwrap();
+            on_disk.retain(|f| f.ends_with(".py"));
+            on_disk.sort();
+            let mut listed: Vec<String> = layer.files.iter().map(|(p, _)| p.to_string()).collect();
+            listed.sort();
+            assert_eq!(on_disk, listed, "layer `{name}`: the compiled-in file list is out of date");
+        }
+    }
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert!(version_le("1.9", "1.10"));
+        assert!(!version_le("1.10", "1.9"));
+        assert!(version_le("1.9", "1.9.0"));
+    }
+}

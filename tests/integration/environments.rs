@@ -1,0 +1,72 @@
+//! Environments: python-3.11 with compatibility layers, and the hint that names the
+//! environment providing a missing module.
+
+use crate::util::*;
+
+fn legacy_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "oldpkg/__init__.py",
+                "from distutils.version import LooseVersion\nimport ctypes\n\nLONG_BITS = 8 * ctypes.sizeof(ctypes.c_long)\n\ndef newest(versions):\n    return max(versions, key=LooseVersion)\n",
+            ),
+            (
+                "tests/test_old.py",
+                "from oldpkg import newest, LONG_BITS\n\ndef test_newest():\n    assert newest(['1.9', '1.10', '1.2']) == '1.10'\n\ndef test_wasm32_long():\n    assert LONG_BITS == 32\n",
+            ),
+        ],
+    );
+    dir
+}
+
+fn pytest_in(env_flag: &[&str], tree: &std::path::Path) -> std::process::Output {
+    sweperf_cmd()
+        .arg("python")
+        .args(env_flag)
+        .args(["--cwd", "/repo", "--path", "/repo", "--mount"])
+        .arg(format!("{}:/repo:rw", tree.display()))
+        .args(["--", "-m", "sweperf_pytest", "-q", "tests"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_distutils_tree_runs_on_the_legacy_environment_and_names_it_elsewhere() {
+    let tree = legacy_tree();
+    let ok = pytest_in(&["--environment", "python-3.11-legacy"], tree.path());
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(stdout.contains("2 passed"), "{stdout}");
+
+    let fails = pytest_in(&["--runtime", "python-3.12"], tree.path());
+    let stdout = String::from_utf8_lossy(&fails.stdout);
+    assert!(!fails.status.success());
+    assert!(
+        stdout.contains("No module named 'distutils'; it is provided by the sweperf environment 'python-3.11-legacy'"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_ctypes_stand_in_gives_sizes_and_refuses_foreign_calls() {
+    let mut g = Guest::new(PY312).code("import ctypes\nprint(ctypes.sizeof(ctypes.c_long), ctypes.sizeof(ctypes.c_void_p), ctypes.sizeof(ctypes.c_longlong))\ntry:\n    ctypes.CDLL('libc.so')\nexcept NotImplementedError as e:\n    print('refused:', e)\n");
+    g.request.layers = vec!["ctypes-wasm32".into()];
+    let with_layer = g.run_ok();
+    assert!(with_layer.stdout.starts_with("4 4 8\n"), "{}", with_layer.stdout);
+    assert!(with_layer.stdout.contains("refused:") && with_layer.stdout.contains("sweperf sandbox"), "{}", with_layer.stdout);
+    // Layers are only on the path when asked for.
+    let without = Guest::new(PY312).code("import ctypes").run();
+    assert!(!without.status.success() && without.stderr.contains("python-3.12-compat"), "{}", without.stderr);
+}
+
+#[test]
+fn env_list_shows_the_table() {
+    let out = sweperf_cmd().args(["env", "list"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for needle in ["python-3.11-legacy", "distutils", "ctypes-wasm32", "setuptools==", "sympy/sympy", "pydata/xarray", "unsupported"] {
+        assert!(stdout.contains(needle), "`{needle}` missing from:\n{stdout}");
+    }
+}
