@@ -133,6 +133,11 @@ impl Evaluator {
             patch: patch.map(String::from),
             instance_dir: std::path::absolute(&instance.dir).unwrap_or_else(|_| instance.dir.clone()).display().to_string(),
         };
+        if let Some(why) = &instance.unsupported {
+            report.status = InstanceStatus::Unsupported;
+            report.detail = Some(format!("unsupported: {why}"));
+            return report;
+        }
         let Some(patch) = patch else {
             report.detail = Some("no prediction for this instance".into());
             return report;

@@ -44,6 +44,18 @@ struct ManifestFile {
     limits: LimitsFile,
     #[serde(default)]
     requirements: Vec<WheelRef>,
+    unsupported: Option<String>,
+    source: Option<Source>,
+}
+
+/// Where an imported instance came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub repo: String,
+    pub base_commit: String,
+    pub version: Option<String>,
+    pub created_at: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,6 +86,9 @@ pub struct Instance {
     pub requirements: Vec<WheelRef>,
     pub expert_patch: String,
     pub problem_statement: String,
+    /// Why this instance cannot be evaluated here (set by import from the environment table).
+    pub unsupported: Option<String>,
+    pub source: Option<Source>,
 }
 
 fn bad(file: &Path, message: impl Into<String>) -> Error {
@@ -129,7 +144,7 @@ impl Instance {
                 if !is_inside_relative(file) {
                     return Err(bad(&manifest_path, format!("field `{field}`: `{t}` must be relative to {REPO_DIR}/ and stay inside it")));
                 }
-                if !repo.join(file).exists() {
+                if m.unsupported.is_none() && !repo.join(file).exists() {
                     return Err(bad(&manifest_path, format!("field `{field}`: `{file}` does not exist in {REPO_DIR}/")));
                 }
                 if !seen.insert(t.as_str()) {
@@ -167,7 +182,7 @@ impl Instance {
         }
         let python_path = m.python_path.unwrap_or_else(|| vec![".".into()]);
         for p in &python_path {
-            if !is_inside_relative(p) || !repo.join(p).is_dir() {
+            if !is_inside_relative(p) || (m.unsupported.is_none() && !repo.join(p).is_dir()) {
                 return Err(bad(&manifest_path, format!("field `python_path`: `{p}` is not a folder inside {REPO_DIR}/")));
             }
         }
@@ -209,6 +224,8 @@ impl Instance {
             requirements,
             expert_patch: read(EXPERT_PATCH)?,
             problem_statement: read(PROBLEM_STATEMENT)?,
+            unsupported: m.unsupported,
+            source: m.source,
         })
     }
 

@@ -5,6 +5,7 @@
 //! report (`instance`, `patch`, `sandbox`, `measure`, `evaluate`, `report`, `run`). This crate is the embedding API; the `sweperf` binary is a thin layer over it. The
 //! library never prints and never exits the process.
 
+pub mod dataset;
 pub mod environment;
 pub mod error;
 pub mod evaluate;

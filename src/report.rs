@@ -129,6 +129,9 @@ pub enum InstanceStatus {
     Invalid,
     /// sweperf could not evaluate (e.g. a runtime could not be provisioned).
     Error,
+    /// The repository needs what the sandbox cannot provide (e.g. compiled extensions): not
+    /// the prediction's fault, not scored.
+    Unsupported,
 }
 
 /// One efficiency test's cost before and after.
@@ -194,6 +197,8 @@ pub struct Counts {
     pub applied: usize,
     pub correct: usize,
     pub invalid: usize,
+    #[serde(default)]
+    pub unsupported: usize,
     pub errors: usize,
 }
 
@@ -248,19 +253,20 @@ impl Summary {
         for r in reports {
             match r.status {
                 InstanceStatus::Invalid => counts.invalid += 1,
+                InstanceStatus::Unsupported => counts.unsupported += 1,
                 InstanceStatus::Error => counts.errors += 1,
                 _ => {}
             }
             if r.status != InstanceStatus::Missing {
                 counts.submitted += 1;
             }
-            if r.status != InstanceStatus::Invalid {
+            if !matches!(r.status, InstanceStatus::Invalid | InstanceStatus::Unsupported) {
                 counts.applied += usize::from(r.applied);
                 counts.correct += usize::from(r.correct);
                 perf_sum += r.performance;
             }
         }
-        counts.valid = counts.total - counts.invalid;
+        counts.valid = counts.total - counts.invalid - counts.unsupported;
         let frac = |x: f64| if counts.valid == 0 { 0.0 } else { x / counts.valid as f64 };
         Summary {
             format_version: REPORT_FORMAT_VERSION,
@@ -309,6 +315,7 @@ fn status_word(s: InstanceStatus) -> &'static str {
         InstanceStatus::Missing => "missing",
         InstanceStatus::Invalid => "invalid",
         InstanceStatus::Error => "error",
+        InstanceStatus::Unsupported => "unsupported",
     }
 }
 
@@ -347,6 +354,9 @@ fn footer(summary: &Summary) -> String {
     );
     if c.invalid > 0 {
         let _ = write!(s, " | {} invalid instance(s) not scored", c.invalid);
+    }
+    if c.unsupported > 0 {
+        let _ = write!(s, " | {} unsupported instance(s) not scored", c.unsupported);
     }
     if c.errors > 0 {
         let _ = write!(s, " | {} error(s)", c.errors);

@@ -116,6 +116,7 @@ pub fn validate(evaluator: &Evaluator, instance: &Instance) -> Validation {
             checks.push(check(CHECK_GAIN, short.is_empty(), detail));
             checks.push(check(CHECK_DETERMINISM, true, None));
         }
+        InstanceStatus::Unsupported => checks.push(check("the repository is supported", false, detail)),
         InstanceStatus::Missing => unreachable!("the expert patch is always given"),
     }
     Validation {

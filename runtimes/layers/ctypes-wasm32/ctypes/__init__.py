@@ -15,7 +15,6 @@ If the runtime has a ctypes of its own (a real one, or the stand-in built into p
 which numpy and scipy rely on), that one is imported instead of this.
 """
 
-import functools as _functools
 import math as _math
 import operator as _operator
 import os as _os
@@ -28,13 +27,14 @@ _LAYER = "ctypes-wasm32"
 def _runtime_ctypes():
     """Import a `ctypes` found on sys.path outside this layer, if there is one that imports."""
     import importlib.machinery
-    import importlib.util
 
     here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
     others = [p for p in _sys.path if _os.path.abspath(p or _os.curdir) != here]
     spec = importlib.machinery.PathFinder.find_spec(__name__, others)
     if spec is None or spec.loader is None:
         return None
+    import importlib.util
+
     ours, module = _sys.modules[__name__], importlib.util.module_from_spec(spec)
     _sys.modules[__name__] = module
     try:
@@ -125,10 +125,14 @@ BigEndianStructure = LittleEndianStructure = Structure
 BigEndianUnion = LittleEndianUnion = Union
 
 
-@_functools.lru_cache(maxsize=None)
+_pointer_types = {}
+
+
 def POINTER(cls):
     """The type of a pointer to `cls` (4 bytes); its instances are refused."""
-    return _CDataType(f"LP_{cls.__name__}", (_Pointer,), {"_type_": cls})
+    if cls not in _pointer_types:
+        _pointer_types[cls] = _CDataType(f"LP_{cls.__name__}", (_Pointer,), {"_type_": cls})
+    return _pointer_types[cls]
 
 
 _INTEGER_BITS = {"b": 8, "B": 8, "h": 16, "H": 16, "l": 32, "L": 32, "q": 64, "Q": 64, "P": 32}
