@@ -22,8 +22,10 @@ pub enum Format {
 #[derive(Args)]
 pub struct EvalArgs {
     /// Folder of instances (default: the bundled `instances/`)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
     pub instances: Option<PathBuf>,
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
     /// SWE-bench predictions (JSON Lines), or `gold` for the expert patches
     #[arg(long, value_name = "FILE|gold")]
     pub predictions: String,
@@ -51,6 +53,33 @@ pub struct EvalArgs {
     /// Measure every side N times and fail if any fuel count differs
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub repeat: u32,
+}
+
+/// A SWE-Perf-format dataset and the user's clones of its repositories.
+#[derive(Args, Clone)]
+pub struct DatasetArgs {
+    /// SWE-Perf-format dataset (JSON Lines or a JSON array), instead of --instances
+    #[arg(long, value_name = "FILE", requires = "repos_dir")]
+    pub dataset: Option<PathBuf>,
+    /// Folder holding a git clone of each repository, as owner/name or owner__name
+    #[arg(long, value_name = "DIR", requires = "dataset")]
+    pub repos_dir: Option<PathBuf>,
+}
+
+/// Imports a dataset into `out` (never touching the clones); errors list every bad record.
+pub fn import_dataset(dataset: &Path, repos_dir: &Path, out: &Path) -> Result<Vec<sweperf::dataset::Imported>> {
+    let records = sweperf::dataset::load(dataset)?;
+    let (imported, errors) = sweperf::dataset::import_all(&records, repos_dir, out)?;
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    if !errors.is_empty() {
+        bail!("{} of {} record(s) of {} could not be imported (see above)", errors.len(), records.len(), dataset.display());
+    }
+    for i in imported.iter().filter(|i| i.unsupported.is_some()) {
+        eprintln!("unsupported: {}: {}", i.instance_id, i.unsupported.as_deref().unwrap_or(""));
+    }
+    Ok(imported)
 }
 
 /// `./instances` if present, else the instances bundled with this checkout.
@@ -97,7 +126,15 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     if args.repeat == 0 {
         bail!("--repeat must be at least 1");
     }
-    let (dir, instances) = load_instances(args.instances, &args.instance_ids)?;
+    let instances_dir = match (&args.dataset.dataset, &args.dataset.repos_dir) {
+        (Some(dataset), Some(repos)) => {
+            let dir = args.output_dir.join(&args.run_id).join("instances");
+            import_dataset(dataset, repos, &dir)?;
+            Some(dir)
+        }
+        _ => args.instances,
+    };
+    let (dir, instances) = load_instances(instances_dir, &args.instance_ids)?;
     let predictions = load_predictions(&args.predictions, &instances)?;
     let evaluator = Evaluator::from_sandbox(super::sandbox()?);
     prefetch_runtimes(&evaluator, &instances)?;

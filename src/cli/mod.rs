@@ -36,6 +36,21 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Re-run what a report describes and compare fingerprints, outcomes and fuel counts
     Verify(VerifyArgs),
+    /// Write a SWE-Perf-format dataset as sweperf instance folders, from local clones
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// SWE-Perf-format dataset (JSON Lines or a JSON array)
+    #[arg(long, value_name = "FILE")]
+    dataset: std::path::PathBuf,
+    /// Folder holding a git clone of each repository, as owner/name or owner__name
+    #[arg(long, value_name = "DIR")]
+    repos_dir: std::path::PathBuf,
+    /// Where the instance folders go
+    #[arg(long, value_name = "DIR")]
+    out: std::path::PathBuf,
 }
 
 #[derive(Args)]
@@ -149,6 +164,13 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Eval(args) => eval::eval(args),
         Command::Validate(args) => validate::validate(args),
         Command::Verify(args) => verify(args),
+        Command::Import(args) => {
+            let imported = eval::import_dataset(&args.dataset, &args.repos_dir, &args.out)?;
+            for i in &imported {
+                eprintln!("imported {} ({}) -> {}", i.instance_id, i.environment, i.folder.display());
+            }
+            Ok(0)
+        }
     }
 }
 

@@ -10,13 +10,15 @@ use sweperf::run::parallel_map;
 use sweperf::validate::{self, Validation};
 use sweperf::Evaluator;
 
-use super::eval::{default_instances_dir, prefetch_runtimes};
+use super::eval::{DatasetArgs, default_instances_dir, import_dataset, prefetch_runtimes};
 
 #[derive(Args)]
 pub struct ValidateArgs {
     /// Folder of instances (default: the bundled `instances/`)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
     instances: Option<PathBuf>,
+    #[command(flatten)]
+    dataset: DatasetArgs,
     /// Validate only these instances
     #[arg(long = "instance-ids", num_args = 1.., value_name = "ID")]
     instance_ids: Vec<String>,
@@ -29,7 +31,14 @@ pub struct ValidateArgs {
 }
 
 pub fn validate(args: ValidateArgs) -> Result<i32> {
-    let dir = args.instances.unwrap_or_else(default_instances_dir);
+    let imported = tempfile::tempdir()?;
+    let dir = match (&args.dataset.dataset, &args.dataset.repos_dir) {
+        (Some(dataset), Some(repos)) => {
+            import_dataset(dataset, repos, imported.path())?;
+            imported.path().to_path_buf()
+        }
+        _ => args.instances.unwrap_or_else(default_instances_dir),
+    };
     let mut loaded = validate::load_each(&dir)?;
     if loaded.is_empty() {
         bail!("{}: no instance folders (with instance.toml) found", dir.display());

@@ -5,6 +5,7 @@ mod util;
 
 mod cache;
 mod cli;
+mod dataset;
 mod determinism;
 mod environments;
 mod eval;
