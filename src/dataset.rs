@@ -65,22 +65,7 @@ pub fn load(path: &Path) -> Result<Vec<Record>> {
         file: format!("{shown}:{line}"),
         message,
     };
-    let text = fs::read_to_string(path).map_err(|e| Error::BadInput {
-        file: shown.clone(),
-        message: format!("cannot be read: {e}"),
-    })?;
-    let values: Vec<(usize, serde_json::Value)> = if text.trim_start().starts_with('[') {
-        let v: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| at(e.line(), format!("not a JSON array of records: {e}")))?;
-        v.into_iter().enumerate().map(|(i, v)| (i + 1, v)).collect()
-    } else {
-        let mut out = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if !line.trim().is_empty() {
-                out.push((i + 1, serde_json::from_str(line).map_err(|e| at(i + 1, format!("not valid JSON: {e}")))?));
-            }
-        }
-        out
-    };
+    let values = crate::jsonl::read_records(path)?;
     let mut records = Vec::new();
     for (line, value) in values {
         let raw: RawRecord = serde_json::from_value(value).map_err(|e| {

@@ -10,6 +10,7 @@ pub mod environment;
 pub mod error;
 pub mod evaluate;
 pub mod instance;
+mod jsonl;
 pub mod measure;
 pub mod patch;
 pub mod predictions;

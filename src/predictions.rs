@@ -32,29 +32,12 @@ pub fn gold(instances: &[Instance]) -> Predictions {
 
 /// Reads a predictions file, checking every line against the known instance ids.
 pub fn load(path: &Path, known_ids: &[&str]) -> Result<Predictions> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput {
-        file: path.display().to_string(),
-        message: format!("cannot be read: {e}"),
-    })?;
     let shown = path.display().to_string();
     let at = |line: usize, message: String| Error::BadInput {
         file: format!("{shown}:{line}"),
         message,
     };
-    let records: Vec<(usize, serde_json::Value)> = if text.trim_start().starts_with('[') {
-        let values: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| at(e.line(), format!("not a JSON array of predictions: {e}")))?;
-        values.into_iter().enumerate().map(|(i, v)| (i + 1, v)).collect()
-    } else {
-        let mut out = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v = serde_json::from_str(line).map_err(|e| at(i + 1, format!("not valid JSON ({e}); each line must be one JSON object")))?;
-            out.push((i + 1, v));
-        }
-        out
-    };
+    let records = crate::jsonl::read_records(path)?;
     let mut model: Option<(String, usize)> = None;
     let mut patches = BTreeMap::new();
     let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
