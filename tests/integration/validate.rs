@@ -75,3 +75,26 @@ fn gold_on_the_bundled_set_scores_full_marks_identically_twice() {
     assert!(mean_gain > 0.3, "the expert patches make the bundled set faster: {mean_gain}");
     assert_eq!(summaries[0], summaries[1], "a second gold run differs");
 }
+
+#[test]
+fn the_obvious_micro_optimisation_gains_almost_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let naive = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/report-pipeline-copies-naive.patch")).unwrap();
+    let preds = root.path().join("naive.jsonl");
+    let line = serde_json::json!({"instance_id": "report-pipeline-copies", "model_name_or_path": "naive", "model_patch": naive});
+    std::fs::write(&preds, format!("{line}\n")).unwrap();
+    let out = sweperf_cmd()
+        .args(["eval", "--instance-ids", "report-pipeline-copies", "--run-id", "naive", "--predictions"])
+        .arg(&preds)
+        .arg("--instances")
+        .arg(bundled())
+        .arg("--output-dir")
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s: Value = serde_json::from_slice(&std::fs::read(root.path().join("naive.naive.json")).unwrap()).unwrap();
+    let perf = s["performance"].as_f64().unwrap();
+    assert_eq!(s["instances"][0]["status"], "correct");
+    assert!(perf > 0.0 && perf < 0.05, "the format_money tweak gains {perf}");
+}
