@@ -68,3 +68,16 @@ fn unknown_runtime_lists_the_known_ones() {
         .code(2)
         .stderr(predicate::str::contains("python-2.7").and(predicate::str::contains("python-3.12")));
 }
+
+#[test]
+fn without_pip_fetching_says_what_to_install() {
+    let home = tempfile::tempdir().unwrap();
+    sweperf_cmd()
+        .env("SWEPERF_HOME", home.path())
+        .env("SWEPERF_PIP", "/definitely/not/pip")
+        .args(["runtime", "fetch", "python-3.12"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("install pip"));
+    assert!(!home.path().join("runtimes/python-3.12").exists(), "nothing unverified is left behind");
+}
