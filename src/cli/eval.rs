@@ -85,7 +85,7 @@ pub fn import_dataset(dataset: &Path, repos_dir: &Path, out: &Path) -> Result<Ve
 /// `./instances` if present, else the instances bundled with this checkout.
 pub fn default_instances_dir() -> PathBuf {
     let local = PathBuf::from("instances");
-    if local.join("README.md").exists() || local.is_dir() {
+    if local.is_dir() {
         return local;
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("instances")
