@@ -44,6 +44,12 @@ pub const LAYERS: &[Layer] = &[
             ("ctypes/util.py", include_str!("../runtimes/layers/ctypes-wasm32/ctypes/util.py")),
         ],
     },
+    Layer {
+        name: "posix-ids",
+        about: "`os.getuid` and friends (absent on WASI) returning 0, for libraries that import them at start-up",
+        provides: &[],
+        files: &[("_sweperf_init_posix_ids.py", include_str!("../runtimes/layers/posix-ids/_sweperf_init_posix_ids.py"))],
+    },
 ];
 
 pub fn layer(name: &str) -> Option<&'static Layer> {

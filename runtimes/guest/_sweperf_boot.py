@@ -13,6 +13,13 @@ import sys
 
 sys.dont_write_bytecode = True
 
+# Layers that must act before user code (see runtimes/layers/) ship `_sweperf_init_<layer>`.
+for _layer in filter(None, os.environ.get("SWEPERF_LAYERS", "").split(",")):
+    try:
+        __import__("_sweperf_init_" + _layer.replace("-", "_"))
+    except ModuleNotFoundError:
+        pass
+
 _cwd = os.environ.get("SWEPERF_CWD")
 if _cwd:
     os.chdir(_cwd)

@@ -428,7 +428,10 @@ fn pip_download(wheel: &WheelRef, dest: &Path) -> Result<()> {
         let Some((program, args)) = cmd.split_first() else { continue };
         let output = Command::new(program)
             .args(args)
-            .args(["download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "--quiet", "--dest"])
+            // Everything sweperf fetches is pure Python: ask for exactly the `none-any` wheel
+            // even where the package also publishes compiled ones.
+            .args(["download", "--no-deps", "--only-binary=:all:", "--platform", "any", "--implementation", "py", "--abi", "none"])
+            .args(["--python-version", "3.12", "--disable-pip-version-check", "--quiet", "--dest"])
             .arg(dest)
             .arg(&spec)
             .output();

@@ -608,6 +608,7 @@ impl GuestLayout {
             .map(|(module, envs)| format!("{module}:{}", envs.join("|")))
             .collect::<Vec<_>>();
         env.push(("SWEPERF_MODULE_HINTS".into(), hints.join(",")));
+        env.push(("SWEPERF_LAYERS".into(), request.layers.join(",")));
         if let Some(cwd) = &request.cwd {
             env.push(("SWEPERF_CWD".into(), cwd.clone()));
         }

@@ -70,3 +70,12 @@ fn env_list_shows_the_table() {
         assert!(stdout.contains(needle), "`{needle}` missing from:\n{stdout}");
     }
 }
+
+#[test]
+fn the_posix_ids_layer_acts_only_when_listed() {
+    let mut with = Guest::new(PY312).code("import os\nfrom os import getuid\nprint(getuid(), os.getegid())");
+    with.request.layers = vec!["posix-ids".into()];
+    assert_eq!(with.run_ok().stdout, "0 0\n");
+    let without = Guest::new(PY312).code("from os import getuid").run();
+    assert!(!without.status.success() && without.stderr.contains("getuid"), "{}", without.stderr);
+}
