@@ -106,7 +106,6 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
             new_path: None,
             hunks: Vec::new(),
         };
-        let (mut saw_old, mut saw_new) = (false, false);
         if git_header {
             // `diff --git a/x b/x`: the fallback names when there are no ---/+++ lines.
             let rest = &line["diff --git ".len()..];
@@ -119,10 +118,8 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
                 let l = lines[i];
                 if let Some(p) = l.strip_prefix("--- ") {
                     fp.old_path = diff_path(p);
-                    saw_old = true;
                 } else if let Some(p) = l.strip_prefix("+++ ") {
                     fp.new_path = diff_path(p);
-                    saw_new = true;
                 } else if l.starts_with("new file mode") {
                     fp.old_path = None;
                 } else if l.starts_with("deleted file mode") {
@@ -139,18 +136,15 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
             }
         } else {
             fp.old_path = diff_path(&line[4..]);
-            saw_old = true;
             i += 1;
             match lines.get(i).and_then(|l| l.strip_prefix("+++ ")) {
                 Some(p) => {
                     fp.new_path = diff_path(p);
-                    saw_new = true;
                     i += 1;
                 }
                 None => return Err(malformed(i, "a `---` line must be followed by `+++`")),
             }
         }
-        let _ = (saw_old, saw_new);
         while i < lines.len() && lines[i].starts_with("@@") {
             let header = lines[i];
             let inner = header
@@ -318,8 +312,7 @@ fn apply_hunks(text: &Text, hunks: &[Hunk], fuzz: usize, loose: bool) -> Result<
                 Line::Remove(_) => None,
             })
             .collect();
-        let stated = (hunk.old_start.max(1) - 1 + cut_front) as isize + delta;
-        let expected = stated.max(0) as usize;
+        let expected = ((hunk.old_start.max(1) - 1 + cut_front) as isize + delta).max(0) as usize;
         // A pure insertion into an empty file has nothing to match.
         let pos = if old.is_empty() {
             if hunk.old_start == 0 { 0 } else { expected.min(lines.len()).max(min_pos) }
@@ -337,7 +330,6 @@ fn apply_hunks(text: &Text, hunks: &[Hunk], fuzz: usize, loose: bool) -> Result<
         }
         min_pos = pos + new.len();
         delta += new.len() as isize - old.len() as isize;
-        let _ = (pos, stated);
     }
     Ok(Text { lines, final_newline })
 }

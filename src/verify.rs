@@ -125,7 +125,7 @@ fn compare(claim: &Claim, found: &InstanceReport, out: &mut Vec<String>) {
     diff("applied", claim.applied.to_string(), found.applied.to_string());
     diff("correct", claim.correct.to_string(), found.correct.to_string());
     diff("performance", claim.performance.to_string(), found.performance.to_string());
-    for (i, t) in claim.efficiency_tests.iter().enumerate() {
+    for t in &claim.efficiency_tests {
         let Some(f) = found.efficiency_tests.iter().find(|f| f.nodeid == t.nodeid) else {
             out.push(format!("{id}: {}: not measured on re-run", t.nodeid));
             continue;
@@ -139,7 +139,6 @@ fn compare(claim: &Claim, found: &InstanceReport, out: &mut Vec<String>) {
         diff("base_fuel", show(t.base_fuel), show(f.base_fuel));
         diff("patched_fuel", show(t.patched_fuel), show(f.patched_fuel));
         diff("gain", t.gain.to_string(), f.gain.to_string());
-        let _ = i;
     }
 }
 

@@ -14,7 +14,7 @@ mod shims;
 use std::collections::HashMap;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -537,7 +537,8 @@ fn exit_status(code: i32, memory_hit: bool) -> Status {
 /// toolchain and sweperf's guest code (read-only), a private `/tmp` and `/dev`, then the user's
 /// mounts. Removed when dropped.
 struct GuestLayout {
-    scratch: tempfile::TempDir,
+    /// Held so the folder lives as long as the run.
+    _scratch: tempfile::TempDir,
     preopens: Vec<(PathBuf, String, Access)>,
 }
 
@@ -585,7 +586,7 @@ impl GuestLayout {
         for m in &request.mounts {
             preopens.push((m.host.clone(), m.guest.clone(), m.access));
         }
-        Ok(GuestLayout { scratch, preopens })
+        Ok(GuestLayout { _scratch: scratch, preopens })
     }
 
     fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {
@@ -642,7 +643,6 @@ impl GuestLayout {
                 message: format!("{e:#}"),
             })?;
         }
-        let _ = &self.scratch;
         Ok(b.build_p1())
     }
 }
@@ -688,12 +688,11 @@ pub fn run_once(sandbox: &Sandbox, runtime_name: &str, request: &RunRequest) -> 
     sandbox.run(&rt, request)
 }
 
-#[allow(dead_code)]
-fn _assert_send_sync() {
-    fn is<T: Send + Sync>() {}
-    is::<Sandbox>();
-    let _ = Path::new("");
-}
+/// The sandbox is shared across threads.
+const _: () = {
+    const fn is_send_sync<T: Send + Sync>() {}
+    is_send_sync::<Sandbox>();
+};
 
 #[cfg(test)]
 mod tests {
