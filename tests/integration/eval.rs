@@ -97,7 +97,8 @@ fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
     assert_eq!(slower.status, InstanceStatus::Correct, "{:?}", slower.detail);
     assert!(slower.efficiency_tests[0].patched_fuel > slower.efficiency_tests[0].base_fuel);
     assert_eq!(slower.efficiency_tests[0].gain, 0.0);
-    assert_eq!(slower.performance, 0.0);
+    // Only the untouched test's allocator residual (well under 1%) remains in the mean.
+    assert!(slower.performance < 0.005, "{}", slower.performance);
 
     let escapes = by_id("escapes");
     assert_eq!((escapes.status, escapes.applied), (InstanceStatus::NotApplied, false));
@@ -116,7 +117,7 @@ fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
     assert_eq!((s.counts.total, s.counts.valid, s.counts.submitted, s.counts.applied, s.counts.correct), (7, 7, 6, 4, 2));
     assert!((s.apply - 4.0 / 7.0).abs() < 1e-12);
     assert!((s.correctness - 2.0 / 7.0).abs() < 1e-12);
-    assert!((s.performance - gold.performance / 7.0).abs() < 1e-12);
+    assert!((s.performance - (gold.performance + slower.performance) / 7.0).abs() < 1e-12);
 
     // Every instance has its folder, applied patch, logs and report.
     let gold_dir = out.run_dir.join("gold");
