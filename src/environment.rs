@@ -135,8 +135,17 @@ pub fn version_le(a: &str, b: &str) -> bool {
 }
 
 impl Table {
-    /// The built-in table, checked: every runtime, layer and wheel it names exists.
+    /// The built-in table, checked: every runtime, layer and wheel it names exists. Parsed
+    /// once per process: every sandbox run reads it.
     pub fn builtin() -> Result<Table> {
+        static TABLE: std::sync::OnceLock<std::result::Result<Table, String>> = std::sync::OnceLock::new();
+        TABLE
+            .get_or_init(|| Table::parse_builtin().map_err(|e| e.to_string()))
+            .clone()
+            .map_err(Error::Other)
+    }
+
+    fn parse_builtin() -> Result<Table> {
         let table: Table = toml::from_str(TABLE).map_err(|e| bad(e.to_string()))?;
         let runtimes = runtime::builtin_runtimes()?;
         for env in &table.environments {

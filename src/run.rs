@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, IoContext, Result};
+pub use crate::runtime::write_atomic;
 use crate::evaluate::{EvalOptions, Evaluator};
 use crate::instance::Instance;
 use crate::measure::TestRun;
@@ -58,18 +59,6 @@ pub fn check_run_id(run_id: &str) -> Result<()> {
             "--run-id `{run_id}`: use letters, digits, `.`, `_` and `-` only (it names folders)"
         )));
     }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader sees the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().expect("a file in a folder");
-    fs::create_dir_all(dir).context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, bytes).context(|| format!("writing {}", path.display()))?;
-    tmp.as_file().sync_all().context(|| format!("syncing {}", path.display()))?;
-    tmp.persist(path).map_err(|e| Error::io(format!("moving {} into place", path.display()), e.error))?;
     Ok(())
 }
 

@@ -141,7 +141,7 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     let config = RunConfig {
         run_id: args.run_id.clone(),
         output_dir: args.output_dir.clone(),
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        jobs: super::default_jobs(args.jobs),
         force: args.force,
         options: EvalOptions {
             seed: args.seed,

@@ -174,6 +174,11 @@ fn run(cli: Cli) -> Result<i32> {
     }
 }
 
+/// `--jobs`, defaulting to the number of cores.
+pub(crate) fn default_jobs(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 pub(crate) fn sandbox() -> Result<Sandbox> {
     Ok(Sandbox::new(Home::from_env()?)?)
 }
@@ -186,7 +191,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
         instances_dir: args.instances,
         predictions: args.predictions,
     };
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = default_jobs(args.jobs);
     let spinner = progress::Spinner::new(&format!("verifying {} instance(s)", claims.len()));
     let v = verify::verify(&evaluator, claims, &overrides, jobs)?;
     spinner.clear();

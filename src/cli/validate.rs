@@ -56,7 +56,7 @@ pub fn validate(args: ValidateArgs) -> Result<i32> {
     prefetch_runtimes(&evaluator, &instances)?;
     let bar = ProgressBar::new(loaded.len() as u64);
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} [{elapsed}] {msg}").expect("valid template"));
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = super::default_jobs(args.jobs);
     let results: Vec<Validation> = parallel_map(&loaded, jobs, |(folder, instance)| {
         let v = match instance {
             Ok(instance) => validate::validate(&evaluator, instance),

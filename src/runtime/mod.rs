@@ -242,6 +242,18 @@ fn base_name(path: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
+/// Writes `bytes` to `path` through a temporary file in the same folder, synced, and a rename,
+/// so a reader sees the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().expect("a file in a folder");
+    fs::create_dir_all(dir).context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
+    tmp.write_all(bytes).context(|| format!("writing {}", path.display()))?;
+    tmp.as_file().sync_all().context(|| format!("syncing {}", path.display()))?;
+    tmp.persist(path).map_err(|e| Error::io(format!("moving {} into place", path.display()), e.error))?;
+    Ok(())
+}
+
 fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());

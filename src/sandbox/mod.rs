@@ -411,18 +411,13 @@ impl Sandbox {
         let bytes = module
             .serialize()
             .map_err(|e| Error::wasmtime("serialising the compiled module", e))?;
-        let dir = cwasm.parent().expect("module cache has a folder");
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
-        std::io::Write::write_all(&mut tmp, &bytes).context(|| format!("writing {}", cwasm.display()))?;
-        tmp.as_file().sync_all().context(|| format!("syncing {}", cwasm.display()))?;
         let digest = {
             use sha2::Digest;
             hex::encode(sha2::Sha256::digest(&bytes))
         };
         // The sidecar first: a module without a matching sidecar is never loaded.
-        fs::write(&sidecar, &digest).context(|| format!("writing {}", sidecar.display()))?;
-        tmp.persist(&cwasm)
-            .map_err(|e| Error::io(format!("moving {} into place", cwasm.display()), e.error))?;
+        runtime::write_atomic(&sidecar, digest.as_bytes())?;
+        runtime::write_atomic(&cwasm, &bytes)?;
         Ok(module)
     }
 
