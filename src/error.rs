@@ -61,6 +61,9 @@ pub enum Error {
     #[error("{file}: {message}")]
     BadInput { file: String, message: String },
 
+    #[error("determinism check failed on {instance}: {detail}; please report this with the instance")]
+    Nondeterministic { instance: String, detail: String },
+
     #[error("{0}")]
     Other(String),
 }

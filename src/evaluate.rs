@@ -1,48 +1,80 @@
-//! Evaluating one patch on one instance: private trees, base and patched measurements, and the
-//! instance's scores (Apply, Correctness, Performance in fuel).
+//! Evaluating one patch on one instance: private trees, base and patched measurements, the
+//! integrity checks, and the instance's scores (Apply, Correctness, Performance in fuel).
+//!
+//! Each side (base, patched) is one pytest session that runs the efficiency tests first and then
+//! the correctness tests (SWE-Perf runs the test files once per repetition and reads the
+//! efficiency tests' durations). Fuel is deterministic, so a base measurement is exact for every
+//! prediction with the same fingerprint minus the patch: it is cached under `$SWEPERF_HOME`
+//! ([`EvalOptions::base_cache`]) and N predictions on an instance cost N + 1 sessions.
 //!
 //! An evaluation always yields an [`InstanceReport`]: a patch that does not apply, a test that
-//! fails, a guest that loops or crashes, even a runtime that cannot be provisioned, are
-//! statuses, not errors, so one bad instance never stops a run. This module must not write
-//! anywhere but its own temporary folders (the run layer writes reports).
+//! fails, a guest that loops or crashes, a patch caught tampering with its measurement, even a
+//! runtime that cannot be provisioned, are statuses, not errors, so one bad instance never stops
+//! a run. This module must not write anywhere but its own temporary folders and the base cache
+//! (the run layer writes reports).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{IoContext, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::instance::Instance;
+use crate::integrity;
 use crate::measure::{self, TestPlan, TestRun};
 use crate::patch::{self, ApplyMethod};
-use crate::report::{
-    EfficiencyTest, Fingerprint, InstanceReport, InstanceStatus, REPORT_FORMAT_VERSION, RuntimeFingerprint, SideReport,
-    guest_code_sha256, sha256_hex, toolchain_fingerprint,
-};
+use crate::report::{EfficiencyTest, Fingerprint, InstanceReport, InstanceStatus, REPORT_FORMAT_VERSION, SideReport};
 use crate::runtime::{Home, Toolchain};
-use crate::sandbox::{EngineSettings, LoadedRuntime, Sandbox};
+use crate::sandbox::{LoadedRuntime, Sandbox};
 
 /// Options of an evaluation that are not part of the instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvalOptions {
-    /// Seeds the guests' random sources.
+    /// Seeds the guests' random sources. Default 0.
     pub seed: u64,
     /// Measure every side this many times and insist the fuel is identical (a determinism
-    /// self-check); 1 measures once.
+    /// self-check); 1 (the default) measures once.
     pub repeat: u32,
+    /// Reuse a cached base measurement with the same fingerprint (minus the patch), and cache
+    /// new ones. Default true; `--force` and `verify` measure afresh (and still write the cache).
+    #[serde(default = "yes")]
+    pub base_cache: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions { seed: 0, repeat: 1 }
+        EvalOptions {
+            seed: 0,
+            repeat: 1,
+            base_cache: true,
+        }
     }
 }
 
-/// The fuel gain of one test: max(0, 1 - patched / base).
+/// The fuel gain of one test: max(0, 1 - patched / base); 0 when the base used no fuel.
 pub fn gain(base: u64, patched: u64) -> f64 {
     if base == 0 {
         return 0.0;
     }
     (1.0 - patched as f64 / base as f64).max(0.0)
+}
+
+/// An instance's performance: the mean gain of its efficiency tests, 0 when any is missing.
+pub fn performance(tests: &[EfficiencyTest]) -> f64 {
+    if tests.is_empty() {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    for t in tests {
+        match (t.base_fuel, t.patched_fuel) {
+            (Some(b), Some(p)) => sum += gain(b, p),
+            _ => return 0.0,
+        }
+    }
+    sum / tests.len() as f64
 }
 
 /// Evaluates patches on instances; built once, shared across threads.
@@ -69,40 +101,24 @@ impl Tree {
 }
 
 impl Evaluator {
+    /// An evaluator whose runtimes and caches live in `home`.
     pub fn new(home: Home) -> Result<Self> {
         Ok(Evaluator { sandbox: Sandbox::new(home)? })
     }
 
+    /// An evaluator over an existing sandbox.
     pub fn from_sandbox(sandbox: Sandbox) -> Self {
         Evaluator { sandbox }
     }
 
+    /// The sandbox the evaluations run in.
     pub fn sandbox(&self) -> &Sandbox {
         &self.sandbox
     }
 
     /// The fingerprint an evaluation of `patch` on `instance` would carry.
     pub fn fingerprint(&self, instance: &Instance, patch: &str, options: &EvalOptions) -> Result<Fingerprint> {
-        let manifest = crate::runtime::find_runtime(&instance.runtime)?;
-        Ok(Fingerprint {
-            sweperf_version: crate::VERSION.to_string(),
-            engine: EngineSettings::current(),
-            runtime: RuntimeFingerprint::of(&manifest),
-            toolchain: toolchain_fingerprint()?,
-            guest_code_sha256: guest_code_sha256(),
-            instance_sha256: instance.content_hash()?,
-            patch_sha256: sha256_hex(patch.as_bytes()),
-            requirements: instance.requirements.clone(),
-            environment: instance.environment.clone(),
-            layers: instance
-                .layers
-                .iter()
-                .filter_map(|l| crate::environment::layer(l))
-                .map(|l| (l.name.to_string(), l.sha256()))
-                .collect(),
-            limits: instance.limits.clone(),
-            seed: options.seed,
-        })
+        Fingerprint::of(self.sandbox.home(), instance, patch, options.seed)
     }
 
     /// Evaluates `patch` (`None`: no prediction) on `instance`.
@@ -127,6 +143,8 @@ impl Evaluator {
                 })
                 .collect(),
             detail: None,
+            discarded_edits: Vec::new(),
+            violations: Vec::new(),
             base: None,
             patched: None,
             fingerprint: None,
@@ -143,7 +161,10 @@ impl Evaluator {
             return report;
         };
         if let Err(e) = self.evaluate_into(instance, patch, options, &mut report) {
-            report.status = InstanceStatus::Error;
+            report.status = match e {
+                Error::Nondeterministic { .. } => InstanceStatus::Nondeterministic,
+                _ => InstanceStatus::Error,
+            };
             report.applied = false;
             report.correct = false;
             report.performance = 0.0;
@@ -153,7 +174,8 @@ impl Evaluator {
     }
 
     fn evaluate_into(&self, instance: &Instance, patch: &str, options: &EvalOptions, report: &mut InstanceReport) -> Result<()> {
-        report.fingerprint = Some(self.fingerprint(instance, patch, options)?);
+        let fingerprint = self.fingerprint(instance, patch, options)?;
+        report.fingerprint = Some(fingerprint.clone());
         let runtime = self.sandbox.runtime(&instance.runtime, &|_| {})?;
         let requirements = self.requirements(instance)?;
 
@@ -170,38 +192,71 @@ impl Evaluator {
                 return Ok(());
             }
         }
-
-        let base_tree = Tree::copy_of(instance)?;
-        let base = self.measure_side(instance, &runtime, &base_tree, requirements.as_ref(), options)?;
-        for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
-            t.base_fuel = base.efficiency.result(nodeid).call_fuel;
+        report.discarded_edits = integrity::restore_tests(instance, &patched_tree.root, patch)?;
+        if integrity::only_tests(patch, &report.discarded_edits) {
+            report.status = InstanceStatus::TestsOnly;
+            report.detail = Some(format!(
+                "the patch only edits the instance's tests and test configuration, which are restored before measuring ({} edit(s) discarded)",
+                report.discarded_edits.len()
+            ));
+            return Ok(());
         }
-        let base_ok = base.passed && report.efficiency_tests.iter().all(|t| t.base_fuel.is_some());
-        let base_failure = base.failure.clone();
-        report.base = Some(base);
-        if !base_ok {
-            report.status = InstanceStatus::Invalid;
-            report.detail = Some(format!("the unpatched repository fails its tests: {}", base_failure.unwrap_or_default()));
+        let touches = integrity::runner_touches(instance, patch);
+        if !touches.is_empty() {
+            tampered(report, touches);
             return Ok(());
         }
 
-        let patched = self.measure_side(instance, &runtime, &patched_tree, requirements.as_ref(), options)?;
+        let base = self.base_side(instance, &runtime, requirements.as_deref(), options, &fingerprint)?;
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
-            t.patched_fuel = patched.efficiency.result(nodeid).call_fuel;
+            t.base_fuel = base.session.result(nodeid).call_fuel;
         }
-        report.correct = patched.passed && report.efficiency_tests.iter().all(|t| t.patched_fuel.is_some());
+        let base_ok = base.passed && base.session.violations.is_empty() && report.efficiency_tests.iter().all(|t| t.base_fuel.is_some());
+        if !base_ok {
+            let why = match base.session.violations.first() {
+                Some(v) => v.to_string(),
+                None => base.failure.clone().unwrap_or_else(|| "an efficiency test reported no call phase".into()),
+            };
+            report.status = InstanceStatus::Invalid;
+            report.detail = Some(format!("the unpatched repository fails its tests: {why}"));
+            report.base = Some(base);
+            return Ok(());
+        }
+
+        let patched = self.measure_side(instance, &runtime, &patched_tree.root, requirements.as_deref(), options)?;
+        for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
+            t.patched_fuel = patched.session.result(nodeid).call_fuel;
+        }
+        let mut violations = patched.session.violations.clone();
+        if patched.session.status.success() {
+            violations.extend(integrity::check_accounting(&base.session, &patched.session));
+        }
+        let lost = integrity::lost_passes(&base.session, &patched.session);
+        report.base = Some(base);
+        if !violations.is_empty() {
+            report.patched = Some(patched);
+            tampered(report, violations);
+            return Ok(());
+        }
+        let all_measured = report.efficiency_tests.iter().all(|t| t.patched_fuel.is_some());
+        report.correct = patched.passed && lost.is_empty() && all_measured;
         if report.correct {
             for t in &mut report.efficiency_tests {
                 t.gain = gain(t.base_fuel.unwrap_or(0), t.patched_fuel.unwrap_or(0));
             }
-            report.performance = report.efficiency_tests.iter().map(|t| t.gain).sum::<f64>() / report.efficiency_tests.len() as f64;
+            report.performance = performance(&report.efficiency_tests);
             report.status = InstanceStatus::Correct;
             if report.apply_method == Some(ApplyMethod::Fuzzy) {
                 report.detail = Some("applied with the fuzzy fallback".into());
             }
         } else {
             report.status = InstanceStatus::Incorrect;
-            report.detail = Some(format!("the patched repository fails: {}", patched.failure.clone().unwrap_or_default()));
+            let why = match (&patched.failure, lost.first()) {
+                (Some(f), _) => f.clone(),
+                (None, Some((id, now))) => format!("{id} passed on the base but is {} on the patched tree", now.word()),
+                (None, None) => "an efficiency test reported no call phase".into(),
+            };
+            report.detail = Some(format!("the patched repository fails: {why}"));
         }
         report.patched = Some(patched);
         Ok(())
@@ -218,57 +273,98 @@ impl Evaluator {
         Ok(Some(self.sandbox.home().toolchain_site(&set, &|_| {})?))
     }
 
-    /// The efficiency tests, then the correctness tests, on one tree; `repeat` times each when
-    /// asked, failing loudly if any fuel count differs.
-    fn measure_side(&self, instance: &Instance, runtime: &LoadedRuntime, tree: &Tree, requirements: Option<&PathBuf>, options: &EvalOptions) -> Result<SideReport> {
-        let run = |node_ids: &[String]| -> Result<TestRun> {
-            let plan = TestPlan {
-                tree: &tree.root,
-                node_ids,
-                python_path: &instance.python_path,
-                requirements: requirements.map(|p| p.as_path()),
-                layers: &instance.layers,
-                limits: &instance.limits,
-                seed: options.seed,
-            };
-            let first = measure::run_tests(&self.sandbox, runtime, &plan)?;
-            for attempt in 2..=options.repeat.max(1) {
-                let again = measure::run_tests(&self.sandbox, runtime, &plan)?;
-                if again.fuel != first.fuel || again.tests != first.tests {
-                    return Err(crate::Error::Other(format!(
-                        "determinism check failed on {}: run {attempt} used {} fuel, run 1 used {} (per-test results {}); please report this with the instance",
-                        instance.id,
+    /// The base side, from the cache when it holds a measurement with this fingerprint (minus
+    /// the patch), else measured on a fresh copy and cached.
+    fn base_side(&self, instance: &Instance, runtime: &LoadedRuntime, requirements: Option<&Path>, options: &EvalOptions, fingerprint: &Fingerprint) -> Result<SideReport> {
+        let path = self.sandbox.home().base_cache_path(&fingerprint.base_key())?;
+        if options.base_cache
+            && let Ok(bytes) = std::fs::read(&path)
+            && let Ok(mut side) = serde_json::from_slice::<SideReport>(&bytes)
+        {
+            side.cached = true;
+            return Ok(side);
+        }
+        let tree = Tree::copy_of(instance)?;
+        let side = self.measure_side(instance, runtime, &tree.root, requirements, options)?;
+        crate::runtime::write_atomic(&path, &serde_json::to_vec(&side).expect("side reports serialise"))?;
+        Ok(side)
+    }
+
+    /// One session on `tree`: the efficiency tests, then the correctness tests; `repeat` times
+    /// when asked, failing loudly if any fuel count differs.
+    fn measure_side(&self, instance: &Instance, runtime: &LoadedRuntime, tree: &Path, requirements: Option<&Path>, options: &EvalOptions) -> Result<SideReport> {
+        let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
+        let plan = TestPlan {
+            tree,
+            node_ids: &node_ids,
+            python_path: &instance.python_path,
+            requirements,
+            layers: &instance.layers,
+            limits: &instance.limits,
+            seed: options.seed,
+        };
+        let first = measure::run_tests(&self.sandbox, runtime, &plan)?;
+        for attempt in 2..=options.repeat.max(1) {
+            let again = measure::run_tests(&self.sandbox, runtime, &plan)?;
+            if again.fuel != first.fuel || again.tests != first.tests {
+                return Err(Error::Nondeterministic {
+                    instance: instance.id.clone(),
+                    detail: format!(
+                        "run {attempt} used {} fuel, run 1 used {} (per-test results {})",
                         again.fuel,
                         first.fuel,
                         if again.tests == first.tests { "equal" } else { "differ" }
-                    )));
-                }
+                    ),
+                });
             }
-            Ok(first)
-        };
-        let efficiency = run(&instance.efficiency_tests)?;
-        let correctness = run(&instance.correctness_tests)?;
-        let failure = efficiency
-            .failure_summary()
-            .map(|f| format!("efficiency tests: {f}"))
-            .or_else(|| correctness.failure_summary().map(|f| format!("correctness tests: {f}")));
-        Ok(SideReport {
-            passed: failure.is_none(),
-            failure,
-            efficiency,
-            correctness,
-        })
+        }
+        Ok(side_report(first))
     }
+}
+
+fn side_report(session: TestRun) -> SideReport {
+    let failure = session.failure_summary();
+    SideReport {
+        passed: failure.is_none(),
+        failure,
+        session,
+        cached: false,
+    }
+}
+
+fn tampered(report: &mut InstanceReport, violations: Vec<measure::Violation>) {
+    report.status = InstanceStatus::Tampered;
+    report.correct = false;
+    report.performance = 0.0;
+    for t in &mut report.efficiency_tests {
+        t.gain = 0.0;
+    }
+    let more = if violations.len() > 1 { format!(" (and {} more)", violations.len() - 1) } else { String::new() };
+    report.detail = Some(format!("tampered: {}{more}", violations[0]));
+    report.violations = violations;
 }
 
 #[cfg(test)]
 mod tests {
-    use super::gain;
+    use super::*;
 
     #[test]
     fn gain_is_relative_and_never_negative() {
         assert_eq!(gain(100, 25), 0.75);
         assert_eq!(gain(100, 150), 0.0);
         assert_eq!(gain(0, 10), 0.0);
+    }
+
+    #[test]
+    fn performance_is_the_mean_gain_and_zero_when_a_test_is_missing() {
+        let t = |b: Option<u64>, p: Option<u64>| EfficiencyTest {
+            nodeid: "t".into(),
+            base_fuel: b,
+            patched_fuel: p,
+            gain: 0.0,
+        };
+        assert_eq!(performance(&[t(Some(100), Some(50)), t(Some(100), Some(100))]), 0.25);
+        assert_eq!(performance(&[t(Some(100), Some(50)), t(Some(100), None)]), 0.0);
+        assert_eq!(performance(&[]), 0.0);
     }
 }

@@ -10,6 +10,7 @@ pub mod environment;
 pub mod error;
 pub mod evaluate;
 pub mod instance;
+pub mod integrity;
 mod jsonl;
 pub mod measure;
 pub mod patch;

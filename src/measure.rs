@@ -1,11 +1,19 @@
 //! Measurements: run a set of pytest node ids on a tree inside the sandbox, through the guest
-//! plugin, and read back each test's outcome and per-phase fuel.
+//! plugin, and read back each test's outcome and per-phase fuel, checked against what the host
+//! itself observed.
 //!
-//! A run that crashes, loops or runs out of memory is still a measurement (its sandbox status
-//! says so, and its tests are missing or failed). This module must not score anything.
+//! The guest reports raw fuel-clock readings; the host computes every phase's fuel from them and
+//! checks each reading against the values its clock actually returned, their order, and that no
+//! test is reported twice. What a session's reported call phases do not account for (start-up,
+//! imports, collection, setup, teardown) is computed from the host's own fuel count. Anything
+//! inconsistent is a [`Violation`], never silently dropped. A run that crashes, loops or runs out
+//! of memory is still a measurement (its sandbox status says so, and its tests are missing or
+//! failed). This module must not score anything, and must not trust any file the guest can reach:
+//! it reads the results through a handle it opened before the guest started, and reads at most
+//! [`MAX_RESULTS_BYTES`].
 
 use std::collections::BTreeMap;
-use std::fs;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +27,8 @@ const RESULTS_GUEST: &str = "/results";
 const RESULTS_FILE: &str = "tests.jsonl";
 /// Where an instance's extra requirements are mounted, read-only.
 pub const REQUIREMENTS_GUEST: &str = "/requirements";
+/// The most bytes of results read back from one session (64 MiB); more is a violation.
+pub const MAX_RESULTS_BYTES: u64 = 64 << 20;
 
 /// A test's outcome, as the plugin saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,11 +39,38 @@ pub enum TestOutcome {
     /// Setup or teardown failed.
     Error,
     Skipped,
+    /// Expected to fail, and failed.
+    Xfailed,
+    /// Expected to fail, and passed (not strict).
+    Xpassed,
     CollectionError,
-    /// Asked for but never reported (not collected, or the run died first).
+    /// Asked for but never reported (not collected, deselected, or the run died first).
     Missing,
 }
 
+impl TestOutcome {
+    /// The lower-case word used in reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            TestOutcome::Passed => "passed",
+            TestOutcome::Failed => "failed",
+            TestOutcome::Error => "error",
+            TestOutcome::Skipped => "skipped",
+            TestOutcome::Xfailed => "xfailed",
+            TestOutcome::Xpassed => "xpassed",
+            TestOutcome::CollectionError => "collection error",
+            TestOutcome::Missing => "missing",
+        }
+    }
+
+    /// Whether a session with this outcome counts as passing (skips and expected failures do
+    /// not fail a session; whether they may replace a pass is the evaluation's business).
+    pub fn acceptable(self) -> bool {
+        matches!(self, TestOutcome::Passed | TestOutcome::Skipped | TestOutcome::Xfailed | TestOutcome::Xpassed)
+    }
+}
+
+/// One test's outcome and the fuel of its phases, computed by the host from checked readings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestResult {
     pub outcome: TestOutcome,
@@ -48,19 +85,75 @@ pub struct TestResult {
     pub message: Option<String>,
 }
 
+/// A measurement the host cannot accept as reported: the code under test changed, forged or
+/// hid part of its own measurement. Any of these makes a prediction `tampered`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+pub enum Violation {
+    /// A reported clock reading that the host's fuel clock never returned (the clock was
+    /// replaced or the reading forged).
+    ClockMismatch { nodeid: String, phase: String },
+    /// Readings out of the order in which phases and tests run.
+    OutOfOrder { nodeid: String, phase: String },
+    /// The same test reported more than once.
+    DuplicateRecord { nodeid: String },
+    /// A test reported as passed with no measured call phase.
+    UnmeasuredPass { nodeid: String },
+    /// More results than any honest session writes.
+    ResultsOversized { bytes: u64 },
+    /// The guest read the clock more often than the host keeps a log of.
+    ClockLogOverflow,
+    /// Fuel the reported call phases do not account for grew from base to patched by more than
+    /// the tolerance: work was moved out of the measured phases (or their readings shrunk).
+    UnaccountedGrowth { base: u64, patched: u64, allowed: u64 },
+    /// Code the patch adds outside the tests names the test runner or sweperf's guest modules,
+    /// or replaces one of `time`'s clocks.
+    RunnerTouched { file: String, line: String },
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Violation::ClockMismatch { nodeid, phase } => {
+                write!(f, "clock check: {nodeid} {phase}: a reported reading is not one the host's fuel clock returned")
+            }
+            Violation::OutOfOrder { nodeid, phase } => write!(f, "order check: {nodeid} {phase}: readings out of the order phases run in"),
+            Violation::DuplicateRecord { nodeid } => write!(f, "record check: {nodeid} reported more than once"),
+            Violation::UnmeasuredPass { nodeid } => write!(f, "record check: {nodeid} passed without a measured call phase"),
+            Violation::ResultsOversized { bytes } => write!(f, "record check: more than {bytes} bytes of results"),
+            Violation::ClockLogOverflow => write!(f, "clock check: the guest read the clock more than {} times", crate::sandbox::CLOCK_LOG_CAP),
+            Violation::UnaccountedGrowth { base, patched, allowed } => write!(
+                f,
+                "accounting check: fuel outside the measured call phases grew from {base} to {patched} (allowed up to {allowed}): work moved out of the measured phases"
+            ),
+            Violation::RunnerTouched { file, line } => write!(f, "runner check: {file} touches the test runner, a clock or sweperf's guest code: `{line}`"),
+        }
+    }
+}
+
 /// One pytest session in the sandbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestRun {
     /// The node ids asked for.
     pub requested: Vec<String>,
     pub status: Status,
-    /// Fuel of the whole sandbox run (interpreter start-up, collection, every test).
+    /// Fuel of the whole sandbox run (interpreter start-up, collection, every test), as the host
+    /// counted it.
     pub fuel: u64,
+    /// Virtual time slept; the guest's clock advanced by `fuel + slept_ns` over the session.
+    #[serde(default)]
+    pub slept_ns: u64,
+    /// The session's clock span minus every reported call phase: start-up, imports, collection,
+    /// setup and teardown. Computed by the host.
+    pub unaccounted_fuel: u64,
     pub wall_ms: f64,
     /// pytest's exit status, if the session finished.
     pub exitstatus: Option<i64>,
     /// Every test reported, by node id.
     pub tests: BTreeMap<String, TestResult>,
+    /// What the host could not accept in this session's results.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
     #[serde(skip)]
     pub stdout: String,
     #[serde(skip)]
@@ -68,12 +161,12 @@ pub struct TestRun {
 }
 
 impl TestRun {
-    /// Every requested test ran and passed (or was skipped), and pytest said so.
+    /// Every test ran and passed (or was skipped), pytest said so, and nothing was forged.
     pub fn all_passed(&self) -> bool {
         self.status.success()
             && self.exitstatus == Some(0)
             && !self.tests.is_empty()
-            && self.tests.values().all(|t| matches!(t.outcome, TestOutcome::Passed | TestOutcome::Skipped))
+            && self.tests.values().all(|t| t.outcome.acceptable())
     }
 
     /// The result of one node id, `Missing` if it never reported.
@@ -87,6 +180,11 @@ impl TestRun {
         })
     }
 
+    /// Sum of every reported call phase.
+    pub fn call_fuel_total(&self) -> u64 {
+        self.tests.values().filter_map(|t| t.call_fuel).sum()
+    }
+
     /// A short reason for failure, for reports: the first failing test or the run's status.
     pub fn failure_summary(&self) -> Option<String> {
         if self.all_passed() {
@@ -95,8 +193,8 @@ impl TestRun {
         if !self.status.success() && !matches!(self.status, Status::Exited { .. }) {
             return Some(self.status.to_string());
         }
-        if let Some((id, t)) = self.tests.iter().find(|(_, t)| !matches!(t.outcome, TestOutcome::Passed | TestOutcome::Skipped)) {
-            return Some(format!("{id}: {:?}", t.outcome).to_lowercase());
+        if let Some((id, t)) = self.tests.iter().find(|(_, t)| !t.outcome.acceptable()) {
+            return Some(format!("{id}: {}", t.outcome.word()));
         }
         if let Some(missing) = self.requested.iter().find(|r| r.contains("::") && !self.tests.contains_key(*r)) {
             return Some(format!("{missing}: not run"));
@@ -123,13 +221,37 @@ pub struct TestPlan<'a> {
     pub seed: u64,
 }
 
+impl TestPlan<'_> {
+    /// The sandbox request this plan makes (without the results mount, which is per run).
+    pub fn request(&self) -> RunRequest {
+        let mut request = RunRequest::new(["-m", "sweperf_pytest", "-q"]);
+        request.args.extend(self.node_ids.iter().cloned());
+        request.mounts.push(Mount::new(self.tree, REPO_GUEST, Access::ReadWrite));
+        request.python_path = self
+            .python_path
+            .iter()
+            .map(|p| if p == "." { REPO_GUEST.to_string() } else { format!("{REPO_GUEST}/{p}") })
+            .collect();
+        if let Some(req) = self.requirements {
+            request.mounts.push(Mount::new(req, REQUIREMENTS_GUEST, Access::ReadOnly));
+            request.python_path.push(REQUIREMENTS_GUEST.to_string());
+        }
+        request.layers = self.layers.to_vec();
+        request.cwd = Some(REPO_GUEST.to_string());
+        request.env.push(("SWEPERF_RESULTS".into(), format!("{RESULTS_GUEST}/{RESULTS_FILE}")));
+        request.limits = self.limits.clone();
+        request.seed = self.seed;
+        request
+    }
+}
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Line {
     nodeid: Option<String>,
     outcome: Option<TestOutcome>,
-    call_fuel: Option<u64>,
-    setup_fuel: Option<u64>,
-    teardown_fuel: Option<u64>,
+    #[serde(default)]
+    marks: BTreeMap<String, [u64; 2]>,
     message: Option<String>,
     session: Option<SessionLine>,
 }
@@ -145,37 +267,43 @@ pub fn run_tests(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) ->
         .prefix("sweperf-results-")
         .tempdir()
         .context(|| "creating a results folder".into())?;
-    let mut request = RunRequest::new(["-m", "sweperf_pytest", "-q"]);
-    request.args.extend(plan.node_ids.iter().cloned());
-    request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
-    request.mounts.push(Mount::new(results.path(), RESULTS_GUEST, Access::ReadWrite));
-    request.python_path = plan
-        .python_path
-        .iter()
-        .map(|p| if p == "." { REPO_GUEST.to_string() } else { format!("{REPO_GUEST}/{p}") })
-        .collect();
-    if let Some(req) = plan.requirements {
-        request.mounts.push(Mount::new(req, REQUIREMENTS_GUEST, Access::ReadOnly));
-        request.python_path.push(REQUIREMENTS_GUEST.to_string());
-    }
-    request.layers = plan.layers.to_vec();
-    request.cwd = Some(REPO_GUEST.to_string());
-    request.env.push(("SWEPERF_RESULTS".into(), format!("{RESULTS_GUEST}/{RESULTS_FILE}")));
-    request.limits = plan.limits.clone();
-    request.seed = plan.seed;
-    let outcome = sandbox.run(runtime, &request)?;
     let path = results.path().join(RESULTS_FILE);
-    let text = match fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
-    };
-    Ok(parse_results(plan.node_ids, outcome, &text))
+    std::fs::File::create(&path).context(|| format!("creating {}", path.display()))?;
+    // Opened before the guest starts: whatever the guest later does to the name (unlink it,
+    // replace it with a link), the host reads the file it created.
+    let mut handle = std::fs::File::open(&path).context(|| format!("opening {}", path.display()))?;
+    let mut request = plan.request();
+    request.mounts.push(Mount::new(results.path(), RESULTS_GUEST, Access::ReadWrite));
+    let outcome = sandbox.run(runtime, &request)?;
+    handle.rewind().context(|| format!("reading {}", path.display()))?;
+    let mut bytes = Vec::new();
+    (&mut handle)
+        .take(MAX_RESULTS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let mut oversized = None;
+    if bytes.len() as u64 > MAX_RESULTS_BYTES {
+        bytes.truncate(MAX_RESULTS_BYTES as usize);
+        oversized = Some(Violation::ResultsOversized { bytes: MAX_RESULTS_BYTES });
+    }
+    let mut run = parse_results(plan.node_ids, outcome, &String::from_utf8_lossy(&bytes));
+    run.violations.extend(oversized);
+    Ok(run)
 }
 
+const PHASES: [&str; 3] = ["setup", "call", "teardown"];
+
+/// Reads the plugin's lines and checks them against the host's clock log.
 fn parse_results(requested: &[String], outcome: Outcome, text: &str) -> TestRun {
+    let log = &outcome.clock_log;
     let mut tests = BTreeMap::new();
     let mut exitstatus = None;
+    let mut violations = Vec::new();
+    if log.overflowed {
+        violations.push(Violation::ClockLogOverflow);
+    }
+    // Phases run one after another, tests one after another: readings never go back.
+    let mut last_reading = 0u64;
     for line in text.lines() {
         // A run killed mid-write leaves a partial last line; everything before it counts.
         let Ok(l) = serde_json::from_str::<Line>(line) else { continue };
@@ -183,65 +311,157 @@ fn parse_results(requested: &[String], outcome: Outcome, text: &str) -> TestRun 
             exitstatus = Some(s.exitstatus);
             continue;
         }
-        if let (Some(id), Some(outcome)) = (l.nodeid, l.outcome) {
-            tests.insert(
-                id,
-                TestResult {
-                    outcome,
-                    call_fuel: l.call_fuel,
-                    setup_fuel: l.setup_fuel,
-                    teardown_fuel: l.teardown_fuel,
-                    message: l.message,
-                },
-            );
+        let (Some(id), Some(test_outcome)) = (l.nodeid, l.outcome) else { continue };
+        let mut fuel = [None; 3];
+        for (i, phase) in PHASES.iter().enumerate() {
+            let Some(&[start, end]) = l.marks.get(*phase) else { continue };
+            if !log.contains(start) || !log.contains(end) {
+                violations.push(Violation::ClockMismatch { nodeid: id.clone(), phase: phase.to_string() });
+                continue;
+            }
+            if start < last_reading || end < start {
+                violations.push(Violation::OutOfOrder { nodeid: id.clone(), phase: phase.to_string() });
+                continue;
+            }
+            last_reading = end;
+            fuel[i] = Some(end - start);
+        }
+        if l.marks.keys().any(|k| !PHASES.contains(&k.as_str())) {
+            violations.push(Violation::OutOfOrder { nodeid: id.clone(), phase: "unknown".into() });
+        }
+        if test_outcome == TestOutcome::Passed && fuel[1].is_none() {
+            violations.push(Violation::UnmeasuredPass { nodeid: id.clone() });
+        }
+        let result = TestResult {
+            outcome: test_outcome,
+            setup_fuel: fuel[0],
+            call_fuel: fuel[1],
+            teardown_fuel: fuel[2],
+            message: l.message,
+        };
+        if tests.insert(id.clone(), result).is_some() {
+            violations.push(Violation::DuplicateRecord { nodeid: id });
         }
     }
+    let span = outcome.fuel.saturating_add(outcome.slept_ns);
+    let calls: u64 = tests.values().filter_map(|t: &TestResult| t.call_fuel).sum();
     TestRun {
         requested: requested.to_vec(),
         status: outcome.status,
         fuel: outcome.fuel,
+        slept_ns: outcome.slept_ns,
+        unaccounted_fuel: span.saturating_sub(calls),
         wall_ms: outcome.wall_ms,
         exitstatus,
         tests,
+        violations,
         stdout: outcome.stdout,
         stderr: outcome.stderr,
     }
 }
 
+/// Whether pytest argument `arg` (a folder, a file or a node id) already selects `node_id`.
+pub fn selects(arg: &str, node_id: &str) -> bool {
+    if arg == node_id {
+        return true;
+    }
+    let arg = arg.trim_end_matches('/');
+    if arg.contains("::") {
+        // A class or function selects the node ids below it.
+        return node_id.starts_with(&format!("{arg}::")) || node_id.starts_with(&format!("{arg}["));
+    }
+    let file = crate::instance::node_file(node_id);
+    arg == "." || file == arg || file.starts_with(&format!("{arg}/"))
+}
+
+/// The arguments of one session that runs `first` (in order) and then whatever of `then` they
+/// do not already select: efficiency tests first, so that their cost does not depend on what the
+/// correctness tests leave behind.
+pub fn session_args(first: &[String], then: &[String]) -> Vec<String> {
+    let mut args: Vec<String> = Vec::new();
+    for a in first.iter().chain(then) {
+        if !args.iter().any(|b| selects(b, a)) {
+            args.push(a.clone());
+        }
+    }
+    args
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::ClockLog;
 
-    fn outcome(code: i32) -> Outcome {
+    fn outcome(code: i32, fuel: u64, clock: &[u64]) -> Outcome {
         Outcome {
             status: Status::Exited { code },
-            fuel: 10,
+            fuel,
             stdout: String::new(),
             stderr: String::new(),
             stdout_truncated: false,
             stderr_truncated: false,
             memory_limit_hit: false,
+            slept_ns: 0,
+            clock_log: ClockLog {
+                values: clock.to_vec(),
+                overflowed: false,
+            },
             wall_ms: 1.0,
         }
     }
 
+    const CLOCK: [u64; 8] = [100, 110, 120, 150, 160, 170, 200, 260];
+
     #[test]
     fn results_are_read_and_a_torn_last_line_is_ignored() {
-        let text = "{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"call_fuel\": 5}\n{\"nodeid\": \"t.py::b\", \"outcome\": \"failed\", \"message\": \"boom\"}\n{\"session\": {\"exitstatus\": 1, \"collected\": 2}}\n{\"nodeid\": \"t.py::c\", \"outc";
-        let run = parse_results(&["t.py".into()], outcome(1), text);
-        assert_eq!(run.result("t.py::a").call_fuel, Some(5));
+        let text = "{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"marks\": {\"setup\": [100, 110], \"call\": [120, 150], \"teardown\": [160, 170]}}\n{\"nodeid\": \"t.py::b\", \"outcome\": \"failed\", \"marks\": {\"call\": [200, 260]}, \"message\": \"boom\"}\n{\"session\": {\"exitstatus\": 1, \"collected\": 2}}\n{\"nodeid\": \"t.py::c\", \"outc";
+        let run = parse_results(&["t.py".into()], outcome(1, 1000, &CLOCK), text);
+        assert_eq!(run.result("t.py::a").call_fuel, Some(30));
+        assert_eq!(run.result("t.py::a").setup_fuel, Some(10));
         assert_eq!(run.result("t.py::b").outcome, TestOutcome::Failed);
         assert_eq!(run.result("t.py::c").outcome, TestOutcome::Missing);
         assert_eq!(run.exitstatus, Some(1));
+        assert_eq!(run.unaccounted_fuel, 1000 - 30 - 60);
+        assert!(run.violations.is_empty(), "{:?}", run.violations);
         assert!(!run.all_passed());
         assert_eq!(run.failure_summary().unwrap(), "t.py::b: failed");
     }
 
     #[test]
     fn all_passed_needs_a_finished_session() {
-        let text = "{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"call_fuel\": 5}\n";
-        assert!(!parse_results(&["t.py::a".into()], outcome(0), text).all_passed());
+        let text = "{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"marks\": {\"call\": [120, 150]}}\n";
+        assert!(!parse_results(&["t.py::a".into()], outcome(0, 500, &CLOCK), text).all_passed());
         let text = format!("{text}{{\"session\": {{\"exitstatus\": 0, \"collected\": 1}}}}\n");
-        assert!(parse_results(&["t.py::a".into()], outcome(0), &text).all_passed());
+        assert!(parse_results(&["t.py::a".into()], outcome(0, 500, &CLOCK), &text).all_passed());
+    }
+
+    #[test]
+    fn readings_the_clock_never_returned_are_violations() {
+        // A slowed clock: readings divided by 1000 were never handed out.
+        let text = "{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"marks\": {\"call\": [0, 1]}}\n";
+        let run = parse_results(&[], outcome(0, 500, &CLOCK), text);
+        assert_eq!(run.violations[0], Violation::ClockMismatch { nodeid: "t.py::a".into(), phase: "call".into() });
+        assert_eq!(run.result("t.py::a").call_fuel, None);
+        // The same test twice (a forged later line), and readings that go back in time.
+        let text = "{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"marks\": {\"call\": [150, 200]}}\n{\"nodeid\": \"t.py::a\", \"outcome\": \"passed\", \"marks\": {\"call\": [100, 110]}}\n";
+        let run = parse_results(&[], outcome(0, 500, &CLOCK), text);
+        assert!(run.violations.contains(&Violation::OutOfOrder { nodeid: "t.py::a".into(), phase: "call".into() }), "{:?}", run.violations);
+        assert!(run.violations.contains(&Violation::DuplicateRecord { nodeid: "t.py::a".into() }), "{:?}", run.violations);
+        // A pass with no measurement at all, and forged old-style fuel fields.
+        let text = "{\"nodeid\": \"t.py::b\", \"outcome\": \"passed\"}\n{\"nodeid\": \"t.py::c\", \"outcome\": \"passed\", \"call_fuel\": 1}\n";
+        let run = parse_results(&[], outcome(0, 500, &CLOCK), text);
+        assert_eq!(run.violations, [Violation::UnmeasuredPass { nodeid: "t.py::b".into() }]);
+        assert_eq!(run.result("t.py::c").outcome, TestOutcome::Missing, "a line with unknown fields is not a result");
+    }
+
+    #[test]
+    fn sessions_run_efficiency_tests_first_without_repeats() {
+        let first = vec!["tests/test_perf.py::test_a".to_string(), "tests/test_perf.py::test_b".to_string()];
+        let then = vec!["tests".to_string(), "tests/test_perf.py::test_a".to_string()];
+        assert_eq!(session_args(&first, &then), ["tests/test_perf.py::test_a", "tests/test_perf.py::test_b", "tests"]);
+        assert!(selects("tests", "tests/x/test_y.py::t"));
+        assert!(!selects("tests", "tests2/test_y.py::t"));
+        assert!(selects("t.py::C", "t.py::C::test_x"));
+        assert!(!selects("t.py::C", "t.py::Cx"));
     }
 }

@@ -455,6 +455,22 @@ pub fn apply(root: &Path, patch_text: &str) -> Result<ApplyMethod, PatchError> {
     Ok(method)
 }
 
+/// The lines a patch adds, with the file each goes to: what the patch would put in the tree.
+pub fn added_lines(patch_text: &str) -> Result<Vec<(String, String)>, PatchError> {
+    let mut out = Vec::new();
+    for fp in parse(patch_text)? {
+        let Some(path) = fp.new_path else { continue };
+        for h in &fp.hunks {
+            for l in &h.lines {
+                if let Line::Add(text) = l {
+                    out.push((path.clone(), text.clone()));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The files a patch touches (new paths, and old paths of deletions and renames).
 pub fn touched_files(patch_text: &str) -> Result<Vec<String>, PatchError> {
     let mut out = Vec::new();

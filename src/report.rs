@@ -10,13 +10,19 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::measure::TestRun;
+use std::path::Path;
+
+use crate::instance::Instance;
+use crate::integrity::DiscardedEdit;
+use crate::measure::{self, TestRun, Violation};
 use crate::patch::ApplyMethod;
-use crate::runtime::{self, RuntimeManifest, WheelRef};
+use crate::runtime::{self, Home, RuntimeManifest, WheelRef};
 use crate::sandbox::{self, EngineSettings, Limits};
 
-/// Bumped whenever a field changes meaning or disappears.
-pub const REPORT_FORMAT_VERSION: u32 = 1;
+/// Bumped whenever a field changes meaning or disappears. Version 2: one session per side,
+/// integrity checks (`tampered`, `tests_only`, discarded edits, violations), the fingerprint of
+/// what the guest gets, scores over all instances.
+pub const REPORT_FORMAT_VERSION: u32 = 2;
 
 /// Everything that can move a fuel count. Two evaluations with equal fingerprints give equal
 /// fuel; `verify` compares these field by field before it runs anything.
@@ -24,21 +30,37 @@ pub const REPORT_FORMAT_VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 pub struct Fingerprint {
     pub sweperf_version: String,
+    /// SHA-256 over the host-side sources that can move fuel (see [`sandbox::FUEL_SOURCES`]).
+    pub sweperf_build_sha256: String,
     pub engine: EngineSettings,
     pub runtime: RuntimeFingerprint,
     /// `name==version sha256` of each toolchain wheel (pytest and its dependencies).
     pub toolchain: Vec<String>,
+    /// Content hash of the unpacked toolchain tree the guest mounts.
+    pub toolchain_tree_sha256: String,
     /// SHA-256 over sweperf's guest-side files (start-up and pytest plugin).
     pub guest_code_sha256: String,
     pub instance_sha256: String,
     pub patch_sha256: String,
     pub requirements: Vec<WheelRef>,
+    /// Content hash of the unpacked requirements tree, when there are requirements.
+    pub requirements_tree_sha256: Option<String>,
     /// The environment (a runtime, or a runtime with layers and requirements).
     pub environment: String,
     /// (name, SHA-256) of each compatibility layer on the guest's path.
     pub layers: Vec<(String, String)>,
+    /// The argv and environment variables of a measuring session, as the guest gets them.
+    pub session: SessionFingerprint,
     pub limits: Limits,
     pub seed: u64,
+}
+
+/// What a measuring session's guest is started with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFingerprint {
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,14 +86,69 @@ impl RuntimeFingerprint {
     }
 }
 
+impl Fingerprint {
+    /// The fingerprint of evaluating `patch` on `instance` with `seed`, provisioning (from
+    /// `home`) the trees it hashes.
+    pub fn of(home: &Home, instance: &Instance, patch: &str, seed: u64) -> crate::Result<Fingerprint> {
+        let manifest = runtime::find_runtime(&instance.runtime)?;
+        let toolchain = runtime::toolchain()?;
+        let requirements_tree_sha256 = if instance.requirements.is_empty() {
+            None
+        } else {
+            Some(home.site_tree_hash(&runtime::Toolchain { wheels: instance.requirements.clone() })?)
+        };
+        let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
+        let plan = measure::TestPlan {
+            tree: Path::new("/"),
+            node_ids: &node_ids,
+            python_path: &instance.python_path,
+            requirements: requirements_tree_sha256.as_ref().map(|_| Path::new("/")),
+            layers: &instance.layers,
+            limits: &instance.limits,
+            seed,
+        };
+        let (argv, env) = sandbox::guest_command(&manifest, &plan.request())?;
+        Ok(Fingerprint {
+            sweperf_version: crate::VERSION.to_string(),
+            sweperf_build_sha256: build_sha256(sandbox::FUEL_SOURCES),
+            engine: EngineSettings::current(),
+            runtime: RuntimeFingerprint::of(&manifest),
+            toolchain: toolchain.wheels.iter().map(|w| format!("{}=={} {}", w.name, w.version, w.sha256)).collect(),
+            toolchain_tree_sha256: home.site_tree_hash(&toolchain)?,
+            guest_code_sha256: guest_code_sha256(sandbox::GUEST_FILES),
+            instance_sha256: instance.content_hash()?,
+            patch_sha256: sha256_hex(patch.as_bytes()),
+            requirements: instance.requirements.clone(),
+            requirements_tree_sha256,
+            environment: instance.environment.clone(),
+            layers: instance
+                .layers
+                .iter()
+                .filter_map(|l| crate::environment::layer(l))
+                .map(|l| (l.name.to_string(), l.sha256()))
+                .collect(),
+            session: SessionFingerprint { argv, env },
+            limits: instance.limits.clone(),
+            seed,
+        })
+    }
+
+    /// A key for everything but the patch: equal keys give equal base measurements.
+    pub fn base_key(&self) -> String {
+        let mut f = self.clone();
+        f.patch_sha256 = String::new();
+        sha256_hex(&serde_json::to_vec(&f).expect("fingerprints serialise"))
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// SHA-256 over the guest-side files, by name and content.
-pub fn guest_code_sha256() -> String {
+/// SHA-256 over named files, by name and content.
+fn named_files_sha256(files: &[(&str, &str)]) -> String {
     let mut h = Sha256::new();
-    for (name, text) in sandbox::GUEST_FILES {
+    for (name, text) in files {
         h.update(name.as_bytes());
         h.update([0]);
         h.update(Sha256::digest(text.as_bytes()));
@@ -79,12 +156,14 @@ pub fn guest_code_sha256() -> String {
     hex::encode(h.finalize())
 }
 
-pub fn toolchain_fingerprint() -> crate::Result<Vec<String>> {
-    Ok(runtime::toolchain()?
-        .wheels
-        .iter()
-        .map(|w| format!("{}=={} {}", w.name, w.version, w.sha256))
-        .collect())
+/// SHA-256 over the guest-side files (normally [`sandbox::GUEST_FILES`]), by name and content.
+pub fn guest_code_sha256(files: &[(&str, &str)]) -> String {
+    named_files_sha256(files)
+}
+
+/// SHA-256 over the host-side sources that can move fuel (normally [`sandbox::FUEL_SOURCES`]).
+pub fn build_sha256(files: &[(&str, &str)]) -> String {
+    named_files_sha256(files)
 }
 
 /// Lists the fields in which `found` differs from `expected`, as `path: expected -> found`.
@@ -108,6 +187,11 @@ fn diff_values(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &m
                 diff_values(&p, x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), out);
             }
         }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                diff_values(&format!("{path}[{i}]"), u, v, out);
+            }
+        }
         _ if a != b => out.push(format!("{path}: {a} -> {b}")),
         _ => {}
     }
@@ -119,8 +203,15 @@ fn diff_values(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &m
 pub enum InstanceStatus {
     /// Applied, every test passed; performance is the mean gain.
     Correct,
-    /// Applied, but a test failed (or the patched run crashed, looped or ran out of fuel).
+    /// Applied, but a test failed, a test that passed on the base did not pass (skipped,
+    /// xfailed, deselected, missing), or the patched run crashed, looped or ran out of fuel.
     Incorrect,
+    /// The patched session changed, forged or hid part of its own measurement (see the report's
+    /// `violations`): score 0.
+    Tampered,
+    /// The patch only edits the instance's tests and test configuration, which are restored
+    /// before measuring: nothing is left to measure, score 0.
+    TestsOnly,
     /// The patch is empty, malformed, touches paths outside the repository, or does not apply.
     NotApplied,
     /// No prediction for this instance.
@@ -129,9 +220,35 @@ pub enum InstanceStatus {
     Invalid,
     /// sweperf could not evaluate (e.g. a runtime could not be provisioned).
     Error,
+    /// Repeated measurements of the same side differed (`--repeat`): a determinism failure of
+    /// sweperf or of the instance, never the prediction's fault. Counted with the errors.
+    Nondeterministic,
     /// The repository needs what the sandbox cannot provide (e.g. compiled extensions): not
     /// the prediction's fault, not scored.
     Unsupported,
+}
+
+impl InstanceStatus {
+    /// The word used in tables.
+    pub fn word(self) -> &'static str {
+        match self {
+            InstanceStatus::Correct => "correct",
+            InstanceStatus::Incorrect => "incorrect",
+            InstanceStatus::Tampered => "tampered",
+            InstanceStatus::TestsOnly => "tests only",
+            InstanceStatus::NotApplied => "not applied",
+            InstanceStatus::Missing => "missing",
+            InstanceStatus::Invalid => "invalid",
+            InstanceStatus::Error => "error",
+            InstanceStatus::Nondeterministic => "nondeterministic",
+            InstanceStatus::Unsupported => "unsupported",
+        }
+    }
+
+    /// Whether the instance counts in the scores over valid instances.
+    pub fn is_valid(self) -> bool {
+        !matches!(self, InstanceStatus::Invalid | InstanceStatus::Unsupported)
+    }
 }
 
 /// One efficiency test's cost before and after.
@@ -140,18 +257,21 @@ pub struct EfficiencyTest {
     pub nodeid: String,
     pub base_fuel: Option<u64>,
     pub patched_fuel: Option<u64>,
-    /// max(0, 1 - patched / base); 0 when either is missing.
+    /// max(0, 1 - patched / base) when the prediction is correct, else 0. Derived from the two
+    /// fuel counts, which are the source of truth.
     pub gain: f64,
 }
 
-/// The base or patched side: one run for the efficiency tests, one for the correctness tests.
+/// The base or patched side: one pytest session, efficiency tests first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideReport {
-    pub efficiency: TestRun,
-    pub correctness: TestRun,
+    pub session: TestRun,
     pub passed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// The measurement came from the base cache (an earlier, identical measurement).
+    #[serde(default)]
+    pub cached: bool,
 }
 
 /// Everything about one instance's evaluation: written as `report.json` in its folder.
@@ -170,6 +290,12 @@ pub struct InstanceReport {
     /// Why the status is what it is, in a sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The patch's edits to tests and test configuration, discarded before measuring.
+    #[serde(default)]
+    pub discarded_edits: Vec<DiscardedEdit>,
+    /// Why the prediction is `tampered`: every check that failed.
+    #[serde(default)]
+    pub violations: Vec<Violation>,
     pub base: Option<SideReport>,
     pub patched: Option<SideReport>,
     pub fingerprint: Option<Fingerprint>,
@@ -185,17 +311,38 @@ impl InstanceReport {
         let sum = |f: fn(&EfficiencyTest) -> Option<u64>| self.efficiency_tests.iter().map(f).sum::<Option<u64>>();
         (sum(|t| t.base_fuel), sum(|t| t.patched_fuel))
     }
+
+    /// The summary line of this report.
+    pub fn summary(&self) -> InstanceSummary {
+        InstanceSummary {
+            instance_id: self.instance_id.clone(),
+            status: self.status,
+            applied: self.applied,
+            correct: self.correct,
+            performance: self.performance,
+            efficiency_tests: self.efficiency_tests.clone(),
+            detail: self.detail.clone(),
+            discarded_edits: self.discarded_edits.clone(),
+            violations: self.violations.clone(),
+            fingerprint: self.fingerprint.clone(),
+            patch: self.patch.clone(),
+        }
+    }
 }
 
+/// How many instances ended how.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Instances in the evaluation (the dataset).
     pub total: usize,
-    /// Instances whose base passes: the denominator of every metric.
+    /// Instances whose base passes and that the sandbox supports: the denominator of the
+    /// scores over valid instances.
     pub valid: usize,
     pub submitted: usize,
     pub applied: usize,
     pub correct: usize,
+    #[serde(default)]
+    pub tampered: usize,
     pub invalid: usize,
     #[serde(default)]
     pub unsupported: usize,
@@ -213,6 +360,10 @@ pub struct InstanceSummary {
     pub efficiency_tests: Vec<EfficiencyTest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    #[serde(default)]
+    pub discarded_edits: Vec<DiscardedEdit>,
+    #[serde(default)]
+    pub violations: Vec<Violation>,
     pub fingerprint: Option<Fingerprint>,
     /// The patch evaluated, verbatim, so the summary alone can be verified.
     pub patch: Option<String>,
@@ -227,6 +378,14 @@ pub struct RunSources {
     pub predictions: String,
 }
 
+/// SWE-Perf's three metrics over some set of instances.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub apply: f64,
+    pub correctness: f64,
+    pub performance: f64,
+}
+
 /// The run summary, written as `<model>.<run_id>.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -238,6 +397,9 @@ pub struct Summary {
     pub apply: f64,
     pub correctness: f64,
     pub performance: f64,
+    /// SWE-Perf's way: fractions of every instance of the dataset, one that could not be
+    /// evaluated (invalid, unsupported, error) counting 0.
+    pub over_all: Scores,
     pub counts: Counts,
     pub instances: Vec<InstanceSummary>,
 }
@@ -254,43 +416,40 @@ impl Summary {
             match r.status {
                 InstanceStatus::Invalid => counts.invalid += 1,
                 InstanceStatus::Unsupported => counts.unsupported += 1,
-                InstanceStatus::Error => counts.errors += 1,
+                InstanceStatus::Error | InstanceStatus::Nondeterministic => counts.errors += 1,
+                InstanceStatus::Tampered => counts.tampered += 1,
                 _ => {}
             }
             if r.status != InstanceStatus::Missing {
                 counts.submitted += 1;
             }
-            if !matches!(r.status, InstanceStatus::Invalid | InstanceStatus::Unsupported) {
+            if r.status.is_valid() {
                 counts.applied += usize::from(r.applied);
                 counts.correct += usize::from(r.correct);
                 perf_sum += r.performance;
             }
         }
         counts.valid = counts.total - counts.invalid - counts.unsupported;
-        let frac = |x: f64| if counts.valid == 0 { 0.0 } else { x / counts.valid as f64 };
+        let over = |n: usize| {
+            let frac = |x: f64| if n == 0 { 0.0 } else { x / n as f64 };
+            Scores {
+                apply: frac(counts.applied as f64),
+                correctness: frac(counts.correct as f64),
+                performance: frac(perf_sum),
+            }
+        };
+        let valid = over(counts.valid);
         Summary {
             format_version: REPORT_FORMAT_VERSION,
             run_id: run_id.to_string(),
             model: model.to_string(),
             sources,
-            apply: frac(counts.applied as f64),
-            correctness: frac(counts.correct as f64),
-            performance: frac(perf_sum),
+            apply: valid.apply,
+            correctness: valid.correctness,
+            performance: valid.performance,
+            over_all: over(counts.total),
             counts,
-            instances: reports
-                .iter()
-                .map(|r| InstanceSummary {
-                    instance_id: r.instance_id.clone(),
-                    status: r.status,
-                    applied: r.applied,
-                    correct: r.correct,
-                    performance: r.performance,
-                    efficiency_tests: r.efficiency_tests.clone(),
-                    detail: r.detail.clone(),
-                    fingerprint: r.fingerprint.clone(),
-                    patch: r.patch.clone(),
-                })
-                .collect(),
+            instances: reports.iter().map(InstanceReport::summary).collect(),
         }
     }
 }
@@ -299,23 +458,12 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-fn fuel(f: Option<u64>) -> String {
+/// Fuel for people: `12.35 G`, `512.0 M`, `-` when unknown.
+pub fn fuel(f: Option<u64>) -> String {
     match f {
         Some(f) if f >= 1_000_000_000 => format!("{:.2} G", f as f64 / 1e9),
         Some(f) => format!("{:.1} M", f as f64 / 1e6),
         None => "-".into(),
-    }
-}
-
-fn status_word(s: InstanceStatus) -> &'static str {
-    match s {
-        InstanceStatus::Correct => "correct",
-        InstanceStatus::Incorrect => "incorrect",
-        InstanceStatus::NotApplied => "not applied",
-        InstanceStatus::Missing => "missing",
-        InstanceStatus::Invalid => "invalid",
-        InstanceStatus::Error => "error",
-        InstanceStatus::Unsupported => "unsupported",
     }
 }
 
@@ -328,7 +476,7 @@ fn rows(summary: &Summary) -> Vec<[String; 6]> {
             let patched: Option<u64> = i.efficiency_tests.iter().map(|t| t.patched_fuel).sum();
             [
                 i.instance_id.clone(),
-                status_word(i.status).to_string(),
+                i.status.word().to_string(),
                 if i.applied { "yes" } else { "no" }.to_string(),
                 fuel(base),
                 fuel(patched),
@@ -340,28 +488,41 @@ fn rows(summary: &Summary) -> Vec<[String; 6]> {
 
 const HEADERS: [&str; 6] = ["instance", "status", "applied", "base fuel", "patched fuel", "performance"];
 
-fn footer(summary: &Summary) -> String {
-    let c = &summary.counts;
+/// What was evaluated, before any score: how many instances, and how many could not be.
+fn coverage(c: &Counts) -> String {
     let mut s = format!(
-        "Apply {} ({}/{}) | Correctness {} ({}/{}) | Performance {}",
-        pct(summary.apply),
-        c.applied,
-        c.valid,
-        pct(summary.correctness),
-        c.correct,
-        c.valid,
-        pct(summary.performance)
+        "{} instance(s): {} valid, {} invalid, {} unsupported, {} error(s); {} prediction(s) submitted",
+        c.total, c.valid, c.invalid, c.unsupported, c.errors, c.submitted
     );
-    if c.invalid > 0 {
-        let _ = write!(s, " | {} invalid instance(s) not scored", c.invalid);
-    }
-    if c.unsupported > 0 {
-        let _ = write!(s, " | {} unsupported instance(s) not scored", c.unsupported);
-    }
-    if c.errors > 0 {
-        let _ = write!(s, " | {} error(s)", c.errors);
+    if c.tampered > 0 {
+        let _ = write!(s, ", {} tampered", c.tampered);
     }
     s
+}
+
+fn scores(label: &str, s: Scores, c: &Counts, n: usize) -> String {
+    format!(
+        "{label}: Apply {} ({}/{n}) | Correctness {} ({}/{n}) | Performance {}",
+        pct(s.apply),
+        c.applied,
+        pct(s.correctness),
+        c.correct,
+        pct(s.performance)
+    )
+}
+
+fn footer(summary: &Summary) -> [String; 3] {
+    let c = &summary.counts;
+    let valid = Scores {
+        apply: summary.apply,
+        correctness: summary.correctness,
+        performance: summary.performance,
+    };
+    [
+        coverage(c),
+        scores("over valid instances", valid, c, c.valid),
+        scores("over all instances (SWE-Perf)", summary.over_all, c, c.total),
+    ]
 }
 
 /// A plain-text table for the terminal.
@@ -387,7 +548,8 @@ pub fn render_table(summary: &Summary) -> String {
     for r in &rows {
         let _ = writeln!(out, "{}", line(r));
     }
-    let _ = writeln!(out, "\n{} on {}: {}", summary.model, summary.run_id, footer(summary));
+    let [cov, valid, all] = footer(summary);
+    let _ = writeln!(out, "\n{} on {}: {cov}\n  {valid}\n  {all}", summary.model, summary.run_id);
     out
 }
 
@@ -399,7 +561,8 @@ pub fn render_markdown(summary: &Summary) -> String {
     for r in rows(summary) {
         let _ = writeln!(out, "| {} |", r.join(" | "));
     }
-    let _ = writeln!(out, "\n**{}** on `{}`: {}", summary.model, summary.run_id, footer(summary));
+    let [cov, valid, all] = footer(summary);
+    let _ = writeln!(out, "\n**{}** on `{}`: {cov}\n\n- {valid}\n- {all}", summary.model, summary.run_id);
     out
 }
 
@@ -419,6 +582,8 @@ mod tests {
             performance,
             efficiency_tests: vec![],
             detail: None,
+            discarded_edits: vec![],
+            violations: vec![],
             base: None,
             patched: None,
             fingerprint: None,
@@ -442,8 +607,11 @@ mod tests {
         assert!((s.apply - 0.75).abs() < 1e-12);
         assert!((s.correctness - 0.5).abs() < 1e-12);
         assert!((s.performance - 0.15).abs() < 1e-12);
+        assert!((s.over_all.apply - 0.6).abs() < 1e-12 && (s.over_all.performance - 0.12).abs() < 1e-12);
         let table = render_table(&s);
-        assert!(table.contains("Apply 75.00% (3/4)") && table.contains("1 invalid"), "{table}");
+        assert!(table.contains("5 instance(s): 4 valid, 1 invalid, 0 unsupported, 0 error(s)"), "{table}");
+        assert!(table.contains("over valid instances: Apply 75.00% (3/4)"), "{table}");
+        assert!(table.contains("over all instances (SWE-Perf): Apply 60.00% (3/5)"), "{table}");
         assert!(render_markdown(&s).starts_with("| instance |"));
     }
 

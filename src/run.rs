@@ -62,16 +62,24 @@ pub fn check_run_id(run_id: &str) -> Result<()> {
     Ok(())
 }
 
-fn log_text(run: &TestRun) -> String {
-    format!(
-        "# tests: {}\n# status: {}\n# fuel: {}\n# wall: {:.0} ms\n\n## stdout\n{}\n## stderr\n{}",
+fn log_text(run: &TestRun, cached: bool) -> String {
+    let mut text = format!(
+        "# tests: {}\n# status: {}\n# fuel: {}\n# unaccounted fuel: {}\n# wall: {:.0} ms\n",
         run.requested.join(" "),
         run.status,
         run.fuel,
+        run.unaccounted_fuel,
         run.wall_ms,
-        run.stdout,
-        run.stderr
-    )
+    );
+    for v in &run.violations {
+        text.push_str(&format!("# violation: {v}\n"));
+    }
+    if cached {
+        text.push_str("\n(from the base cache: an identical earlier measurement; its output was not kept)\n");
+    } else {
+        text.push_str(&format!("\n## stdout\n{}\n## stderr\n{}", run.stdout, run.stderr));
+    }
+    text
 }
 
 fn write_instance(dir: &Path, report: &InstanceReport) -> Result<()> {
@@ -81,8 +89,7 @@ fn write_instance(dir: &Path, report: &InstanceReport) -> Result<()> {
     }
     for (side, name) in [(&report.base, "base"), (&report.patched, "patched")] {
         if let Some(side) = side {
-            write_atomic(&dir.join(format!("logs/{name}.efficiency.log")), log_text(&side.efficiency).as_bytes())?;
-            write_atomic(&dir.join(format!("logs/{name}.correctness.log")), log_text(&side.correctness).as_bytes())?;
+            write_atomic(&dir.join(format!("logs/{name}.log")), log_text(&side.session, side.cached).as_bytes())?;
         }
     }
     let json = serde_json::to_vec_pretty(report).expect("reports serialise");

@@ -82,15 +82,21 @@ pub fn manifest_failure(folder: &str, error: &crate::Error) -> Validation {
 
 /// Runs every check on one loaded instance.
 pub fn validate(evaluator: &Evaluator, instance: &Instance) -> Validation {
-    let options = EvalOptions { seed: 0, repeat: 2 };
+    let options = EvalOptions {
+        seed: 0,
+        repeat: 2,
+        base_cache: false,
+    };
     let report = evaluator.evaluate(instance, crate::predictions::GOLD, Some(&instance.expert_patch), &options);
     let mut checks = vec![check(CHECK_MANIFEST, true, None)];
     let detail = report.detail.clone();
     match report.status {
-        InstanceStatus::Error => {
-            let determinism = detail.as_deref().is_some_and(|d| d.starts_with("determinism check failed"));
-            let name = if determinism { CHECK_DETERMINISM } else { "evaluation runs" };
-            checks.push(check(name, false, detail));
+        InstanceStatus::Error => checks.push(check("evaluation runs", false, detail)),
+        InstanceStatus::Nondeterministic => checks.push(check(CHECK_DETERMINISM, false, detail)),
+        InstanceStatus::Tampered | InstanceStatus::TestsOnly => {
+            checks.push(check(CHECK_APPLIES, true, None));
+            checks.push(check(CHECK_BASE, true, None));
+            checks.push(check("the expert patch passes the integrity checks", false, detail));
         }
         InstanceStatus::NotApplied => checks.push(check(CHECK_APPLIES, false, detail)),
         InstanceStatus::Invalid => {

@@ -1,17 +1,33 @@
 """sweperf's guest start-up, run before the user's code in every sandbox run.
 
-Imported by `sitecustomize` on command runtimes and by the `-c` prelude on reactors. It makes the
-run independent of anything but its inputs: no bytecode is written (a second run would read it
-and cost less fuel), and the working directory is the one the host asked for (WASI has no
-initial working directory of its own). When a module that one of sweperf's environments
-provides is missing, the import error names that environment. It must not import anything beyond
-`os` and `sys`.
+Imported by `sitecustomize` on command runtimes and by the `-c` prelude on reactors, before any
+code under test. It makes the run independent of anything but its inputs: no bytecode is written
+(a second run would read it and cost less fuel), and the working directory is the one the host
+asked for (WASI has no initial working directory of its own). When a module that one of sweperf's
+environments provides is missing, the import error names that environment.
+
+It also binds, before any code under test can replace them, what sweperf's measurements need:
+`clock` (the fuel clock: the host checks every value a measurement reports against the values it
+returned) and `results`, the channel the pytest plugin writes to. The results file is opened and
+its name unlinked at once, and the variable naming it removed, so code under test cannot append
+to it by name (the host reads it through a handle it kept). It must not import anything beyond
+`os`, `sys` and `time`.
 """
 
 import os
 import sys
+import time
 
 sys.dont_write_bytecode = True
+
+clock = time.perf_counter_ns
+results = None
+
+_path = os.environ.pop("SWEPERF_RESULTS", None)
+if _path:
+    results = open(_path, "a", encoding="utf-8")
+    os.unlink(_path)
+del _path
 
 # Layers that must act before user code (see runtimes/layers/) ship `_sweperf_init_<layer>`.
 for _layer in filter(None, os.environ.get("SWEPERF_LAYERS", "").split(",")):

@@ -1,22 +1,29 @@
 """sweperf's pytest plugin and runner, executed inside the sandbox.
 
 `python -m sweperf_pytest NODEID...` runs pytest with what it needs under WASI and records, for
-every test, its node id, outcome and the fuel of its setup, call and teardown phases, as JSON
-lines in the file named by SWEPERF_RESULTS (one line per test, written as soon as the test
-ends, so a run that dies half-way keeps what finished).
+every test, its node id, its outcome and the fuel-clock readings that open and close its setup,
+call and teardown phases, as JSON lines on the results channel that `_sweperf_boot` opened (one
+line per test, written as soon as the test ends, so a run that dies half-way keeps what
+finished).
 
-Fuel is read from the fuel clock: inside the sandbox `time.perf_counter_ns()` advances by one per
-unit of fuel consumed, so the difference across a phase is that phase's fuel. This file is part
-of every report's fingerprint: any change to it can move a fuel count.
+Fuel is read from the fuel clock: inside the sandbox the clock advances by one per unit of fuel
+consumed. The plugin reports raw readings, never differences: the host computes each phase's
+fuel and checks every reading against the values its clock actually returned, so a replaced
+clock or a forged line shows. The clock and the channel were bound by `_sweperf_boot` before any
+code under test ran. This file is part of every report's fingerprint: any change to it can move
+a fuel count.
 """
 
 import gc
 import json
-import os
 import sys
-import time
 
+import _sweperf_boot
 import pytest
+
+_clock = _sweperf_boot.clock
+_out = _sweperf_boot.results
+_dumps = json.dumps
 
 # What pytest needs under WASI: no os.dup (so no fd capture and no faulthandler), no os.getuid
 # (so an explicit basetemp), and no cache writes between runs (a cache would change the next
@@ -33,40 +40,22 @@ WASI_ARGS = [
 
 _MAX_REPR = 4000
 
-
-class _Recorder:
-    def __init__(self, path):
-        self._out = open(path, "a", encoding="utf-8") if path else None
-        self._phases = {}
-
-    def record_phase(self, nodeid, when, fuel):
-        self._phases.setdefault(nodeid, {})[when + "_fuel"] = fuel
-
-    def write(self, record):
-        if self._out is not None:
-            self._out.write(json.dumps(record, sort_keys=True) + "\n")
-            self._out.flush()
-
-    def close(self):
-        if self._out is not None:
-            self._out.close()
-
-
-_recorder = None
+_marks = {}
 _reports = {}
 
 
-def pytest_configure(config):
-    global _recorder
-    _recorder = _Recorder(os.environ.get("SWEPERF_RESULTS"))
+def _write(record):
+    if _out is not None:
+        _out.write(_dumps(record, sort_keys=True) + "\n")
+        _out.flush()
 
 
 def _measured(item, when):
-    start = time.perf_counter_ns()
+    start = _clock()
     try:
         return (yield)
     finally:
-        _recorder.record_phase(item.nodeid, when, time.perf_counter_ns() - start)
+        _marks.setdefault(item.nodeid, {})[when] = [start, _clock()]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -101,17 +90,18 @@ def pytest_runtest_logfinish(nodeid, location):
             message = str(r.longrepr)[-_MAX_REPR:]
             break
         if r.skipped:
-            outcome = "skipped"
-    record = {"nodeid": nodeid, "outcome": outcome}
-    record.update(_recorder._phases.pop(nodeid, {}))
+            outcome = "xfailed" if hasattr(r, "wasxfail") else "skipped"
+        elif r.when == "call" and hasattr(r, "wasxfail"):
+            outcome = "xpassed"
+    record = {"nodeid": nodeid, "outcome": outcome, "marks": _marks.pop(nodeid, {})}
     if message is not None:
         record["message"] = message
-    _recorder.write(record)
+    _write(record)
 
 
 def pytest_collectreport(report):
     if report.failed:
-        _recorder.write({
+        _write({
             "nodeid": report.nodeid,
             "outcome": "collection_error",
             "message": str(report.longrepr)[-_MAX_REPR:],
@@ -119,8 +109,9 @@ def pytest_collectreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    _recorder.write({"session": {"exitstatus": int(exitstatus), "collected": session.testscollected}})
-    _recorder.close()
+    _write({"session": {"exitstatus": int(exitstatus), "collected": session.testscollected}})
+    if _out is not None:
+        _out.close()
 
 
 def main(argv):

@@ -14,8 +14,11 @@ use sweperf::{EvalOptions, Evaluator};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
+    /// Plain text for the terminal
     Table,
+    /// A Markdown table
     Markdown,
+    /// JSON, for scripts
     Json,
 }
 
@@ -146,6 +149,7 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
         options: EvalOptions {
             seed: args.seed,
             repeat: args.repeat,
+            base_cache: !args.force,
         },
     };
     let sources = RunSources {
@@ -176,14 +180,14 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     let nondeterministic: Vec<_> = output
         .reports
         .iter()
-        .filter(|r| r.detail.as_deref().is_some_and(|d| d.starts_with("determinism check failed")))
+        .filter(|r| r.status == InstanceStatus::Nondeterministic)
         .collect();
     if !nondeterministic.is_empty() {
         eprintln!("DETERMINISM FAILURE: fuel differed between repeated runs of the same measurement:");
         for r in &nondeterministic {
             eprintln!("  {}: {}", r.instance_id, r.detail.as_deref().unwrap_or(""));
         }
-        return Ok(3);
+        return Ok(super::Exit::Nondeterministic.code());
     }
     let errors: Vec<_> = output.reports.iter().filter(|r| r.status == InstanceStatus::Error).collect();
     for r in &errors {
@@ -191,9 +195,9 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     }
     if !errors.is_empty() {
         eprintln!("sweperf could not evaluate {} instance(s); fix the cause and run the same --run-id again to finish them", errors.len());
-        return Ok(1);
+        return Ok(super::Exit::Findings.code());
     }
-    Ok(0)
+    Ok(super::Exit::Ok.code())
 }
 
 /// Fetches and compiles the runtimes the instances need before the progress bar starts, with a

@@ -2,6 +2,7 @@
 //! option types and renders the library's result types; nothing here computes a score.
 
 mod eval;
+mod exit;
 mod progress;
 mod validate;
 
@@ -12,6 +13,8 @@ use clap::{Args, Parser, Subcommand};
 
 use sweperf::runtime::{self, DEFAULT_RUNTIME};
 use sweperf::{Home, Limits, Mount, RunRequest, Sandbox, Status};
+
+pub use exit::Exit;
 
 #[derive(Parser)]
 #[command(name = "sweperf", version, about = "Evaluate code-performance patches like SWE-Perf, without Docker: CPython in Wasmtime, cost in deterministic fuel")]
@@ -66,6 +69,9 @@ struct VerifyArgs {
     /// Instances re-run at once (default: the number of cores)
     #[arg(long)]
     jobs: Option<usize>,
+    /// How to print what was checked and what differed
+    #[arg(long, value_enum, default_value = "table")]
+    format: eval::Format,
 }
 
 #[derive(Subcommand)]
@@ -150,7 +156,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            2
+            Exit::of_error(&e).code()
         }
     }
 }
@@ -195,22 +201,47 @@ fn verify(args: VerifyArgs) -> Result<i32> {
     let spinner = progress::Spinner::new(&format!("verifying {} instance(s)", claims.len()));
     let v = verify::verify(&evaluator, claims, &overrides, jobs)?;
     spinner.clear();
-    if !v.fingerprint_differences.is_empty() {
-        eprintln!("the fingerprint differs, so fuel counts would not be comparable; nothing was run:");
-        for d in &v.fingerprint_differences {
-            eprintln!("  {d}");
+    let exit = if v.passed() { Exit::Ok } else { Exit::Findings };
+    match args.format {
+        eval::Format::Json => {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({
+                "passed": v.passed(),
+                "exit_code": exit.code(),
+                "verification": v,
+            }))?);
+            return Ok(exit.code());
         }
-        return Ok(1);
+        eval::Format::Table | eval::Format::Markdown => {}
+    }
+    let differences = |title: &str, list: &[verify::Difference]| {
+        let rows: Vec<[String; 4]> = list.iter().map(|d| [d.instance_id.clone(), d.field.clone(), d.expected.clone(), d.found.clone()]).collect();
+        let headers = ["instance", "field", "report", "found"].map(String::from);
+        let mut widths = headers.clone().map(|h| h.len());
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count().min(70));
+            }
+        }
+        let line = |cells: &[String; 4]| cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ");
+        eprintln!("{title}");
+        eprintln!("  {}", line(&headers));
+        for r in &rows {
+            eprintln!("  {}", line(r));
+        }
+    };
+    if !v.fingerprint_differences.is_empty() {
+        differences("the fingerprint differs, so fuel counts would not be comparable; nothing was run:", &v.fingerprint_differences);
+        return Ok(exit.code());
+    }
+    for c in &v.checked {
+        eprintln!("checked {}: status {}, {} fuel count(s), fingerprint", c.instance_id, c.status.word(), c.fuel_counts);
     }
     if !v.result_differences.is_empty() {
-        eprintln!("the re-run differs from the report:");
-        for d in &v.result_differences {
-            eprintln!("  {d}");
-        }
-        return Ok(1);
+        differences("the re-run differs from the report:", &v.result_differences);
+        return Ok(exit.code());
     }
     eprintln!("verified: {} instance(s), fingerprints, outcomes and every fuel count match", v.instances);
-    Ok(0)
+    Ok(exit.code())
 }
 
 fn env_list() -> Result<i32> {
@@ -348,7 +379,7 @@ fn python(args: PythonArgs) -> Result<i32> {
     }
     Ok(match outcome.status {
         Status::Exited { code } => code,
-        _ => 125,
+        _ => Exit::GuestStopped.code(),
     })
 }
 

@@ -87,5 +87,5 @@ pub fn validate(args: ValidateArgs) -> Result<i32> {
         }
     }
     eprintln!("{} of {} instance(s) valid", results.len() - failed.len(), results.len());
-    Ok(if failed.is_empty() { 0 } else { 1 })
+    Ok(if failed.is_empty() { super::Exit::Ok } else { super::Exit::Findings }.code())
 }

@@ -220,6 +220,18 @@ impl Home {
         Ok(site)
     }
 
+    /// The content hash of the toolchain's unpacked tree (provisioning it if needed).
+    pub fn site_tree_hash(&self, toolchain: &Toolchain) -> Result<String> {
+        let site = self.toolchain_site(toolchain, &|_| {})?;
+        let marker = site.join(".complete");
+        Ok(fs::read_to_string(&marker).context(|| format!("reading {}", marker.display()))?.trim().to_string())
+    }
+
+    /// Where the cached base measurement with key `key` lives (see `Fingerprint::base_key`).
+    pub fn base_cache_path(&self, key: &str) -> Result<PathBuf> {
+        Ok(self.dir("base-cache")?.join(format!("{key}.json")))
+    }
+
     /// Where the compiled module for `wasm_sha256` under an engine with `engine_key` lives.
     pub fn compiled_module_path(&self, runtime: &str, wasm_sha256: &str, engine_key: &str) -> Result<PathBuf> {
         let dir = self.dir("modules")?;

@@ -28,7 +28,7 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
 pub use output::CappedPipe;
-pub use shims::{FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
+pub use shims::{CLOCK_LOG_CAP, ClockLog, FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
 
 /// Where the pytest toolchain is mounted, read-only.
 pub const SITE_GUEST: &str = "/sweperf/site";
@@ -43,6 +43,17 @@ pub const GUEST_FILES: &[(&str, &str)] = &[
     ("_sweperf_boot.py", include_str!("../../runtimes/guest/_sweperf_boot.py")),
     ("sitecustomize.py", include_str!("../../runtimes/guest/sitecustomize.py")),
     ("sweperf_pytest.py", include_str!("../../runtimes/guest/sweperf_pytest.py")),
+];
+
+/// The host-side sources that can move a fuel count (the engine set-up, the WASI shims, the
+/// trampolines, the session a measurement runs) and the dependency lock: the fingerprint hashes
+/// them, so a report made before a shim change does not verify after it.
+pub const FUEL_SOURCES: &[(&str, &str)] = &[
+    ("src/sandbox/mod.rs", include_str!("mod.rs")),
+    ("src/sandbox/shims.rs", include_str!("shims.rs")),
+    ("src/sandbox/output.rs", include_str!("output.rs")),
+    ("src/measure.rs", include_str!("../measure.rs")),
+    ("Cargo.lock", include_str!("../../Cargo.lock")),
 ];
 
 /// Guest paths the sandbox owns; a user mount may not cover them.
@@ -211,6 +222,13 @@ pub struct Outcome {
     pub stderr_truncated: bool,
     /// Whether a memory growth was refused at the limit, whatever the guest did next.
     pub memory_limit_hit: bool,
+    /// Virtual time the guest slept (`time.sleep`), in nanoseconds of its clock.
+    #[serde(default)]
+    pub slept_ns: u64,
+    /// Every value the guest's monotonic clock returned, for the host's checks of reported
+    /// measurements (not serialised: it can be large).
+    #[serde(skip)]
+    pub clock_log: ClockLog,
     /// Wall-clock time in milliseconds (not deterministic; informational).
     pub wall_ms: f64,
 }
@@ -437,7 +455,7 @@ impl Sandbox {
                 .join()
         });
         let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let (status, fuel, memory_limit_hit) = match result {
+        let (status, fuel, memory_limit_hit, slept_ns, clock_log) = match result {
             Ok(r) => r?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
@@ -452,11 +470,13 @@ impl Sandbox {
             stdout_truncated: out_truncated,
             stderr_truncated: err_truncated,
             memory_limit_hit,
+            slept_ns,
+            clock_log,
             wall_ms,
         })
     }
 
-    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx) -> Result<(Status, u64, bool)> {
+    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx) -> Result<(Status, u64, bool, u64, ClockLog)> {
         let limits = &request.limits;
         let state = GuestState {
             wasi,
@@ -496,7 +516,10 @@ impl Sandbox {
                 }
             }
         };
-        Ok((status, fuel, memory_hit))
+        let shims = &mut store.data_mut().shims;
+        let slept = shims.slept_ns;
+        let log = std::mem::take(&mut shims.clock_log);
+        Ok((status, fuel, memory_hit, slept, log))
     }
 
     /// Instantiates the runtime and calls its entry point; `Ok(code)` for a reactor's return.
@@ -585,40 +608,7 @@ impl GuestLayout {
     }
 
     fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {
-        let manifest = &runtime.provisioned.manifest;
-        let mut path: Vec<String> = request.python_path.clone();
-        path.extend(request.layers.iter().map(|l| format!("{GUEST_CODE_GUEST}/layers/{l}")));
-        path.push(GUEST_CODE_GUEST.to_string());
-        path.push(SITE_GUEST.to_string());
-        let mut env: Vec<(String, String)> = vec![
-            ("HOME".into(), SCRATCH_GUEST.into()),
-            ("TMPDIR".into(), SCRATCH_GUEST.into()),
-            ("LANG".into(), "C.UTF-8".into()),
-            ("PYTHONHASHSEED".into(), "0".into()),
-            ("PYTHONDONTWRITEBYTECODE".into(), "1".into()),
-            ("PYTHONPATH".into(), path.join(":")),
-        ];
-        let hints = crate::environment::Table::builtin()?
-            .module_hints()
-            .into_iter()
-            .map(|(module, envs)| format!("{module}:{}", envs.join("|")))
-            .collect::<Vec<_>>();
-        env.push(("SWEPERF_MODULE_HINTS".into(), hints.join(",")));
-        env.push(("SWEPERF_LAYERS".into(), request.layers.join(",")));
-        if let Some(cwd) = &request.cwd {
-            env.push(("SWEPERF_CWD".into(), cwd.clone()));
-        }
-        for (k, v) in &request.env {
-            env.retain(|(key, _)| key != k);
-            env.push((k.clone(), v.clone()));
-        }
-        let mut argv = vec![manifest.argv0.clone()];
-        if manifest.abi == Abi::Reactor {
-            argv.push("-c".into());
-            argv.push(reactor_prelude(&manifest.argv0, &path));
-        }
-        argv.extend(request.args.iter().cloned());
-
+        let (argv, env) = guest_command(&runtime.provisioned.manifest, request)?;
         let mut b = WasiCtxBuilder::new();
         b.args(&argv)
             .envs(&env)
@@ -640,6 +630,49 @@ impl GuestLayout {
         }
         Ok(b.build_p1())
     }
+}
+
+/// The argv and environment a guest gets for `request` on the runtime `manifest`: exactly what
+/// it sees of the host, so every report's fingerprint records them.
+pub fn guest_command(manifest: &runtime::RuntimeManifest, request: &RunRequest) -> Result<(Vec<String>, Vec<(String, String)>)> {
+    // sweperf's own modules first, so that nothing under test can shadow the start-up or
+    // the measuring plugin; the toolchain last, so that a repository that is itself one of
+    // the toolchain's packages (pygments, packaging...) is measured, not the toolchain's copy.
+    let mut path: Vec<String> = vec![GUEST_CODE_GUEST.to_string()];
+    path.extend(request.python_path.iter().cloned());
+    path.extend(request.layers.iter().map(|l| format!("{GUEST_CODE_GUEST}/layers/{l}")));
+    path.push(SITE_GUEST.to_string());
+    let mut env: Vec<(String, String)> = vec![
+        ("HOME".into(), SCRATCH_GUEST.into()),
+        ("TMPDIR".into(), SCRATCH_GUEST.into()),
+        ("LANG".into(), "C.UTF-8".into()),
+        ("PYTHONHASHSEED".into(), "0".into()),
+        ("PYTHONDONTWRITEBYTECODE".into(), "1".into()),
+        // No user site: it would import a `usercustomize` from anywhere on the path.
+        ("PYTHONNOUSERSITE".into(), "1".into()),
+        ("PYTHONPATH".into(), path.join(":")),
+    ];
+    let hints = crate::environment::Table::builtin()?
+        .module_hints()
+        .into_iter()
+        .map(|(module, envs)| format!("{module}:{}", envs.join("|")))
+        .collect::<Vec<_>>();
+    env.push(("SWEPERF_MODULE_HINTS".into(), hints.join(",")));
+    env.push(("SWEPERF_LAYERS".into(), request.layers.join(",")));
+    if let Some(cwd) = &request.cwd {
+        env.push(("SWEPERF_CWD".into(), cwd.clone()));
+    }
+    for (k, v) in &request.env {
+        env.retain(|(key, _)| key != k);
+        env.push((k.clone(), v.clone()));
+    }
+    let mut argv = vec![manifest.argv0.clone()];
+    if manifest.abi == Abi::Reactor {
+        argv.push("-c".into());
+        argv.push(reactor_prelude(&manifest.argv0, &path));
+    }
+    argv.extend(request.args.iter().cloned());
+    Ok((argv, env))
 }
 
 /// The reactor runs isolated, so its import path and start-up come from a `-c` prelude that

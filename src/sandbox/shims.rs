@@ -28,6 +28,7 @@ pub const MONOTONIC_BASE_NS: u64 = 1_000_000_000;
 /// Every file and folder's access, modification and change time.
 pub const FIXED_FILE_TIME_NS: u64 = WALL_EPOCH_NS;
 const FIXED_DEV: u64 = 1;
+const CLOCK_MONOTONIC: i32 = 1;
 
 const ERRNO_SUCCESS: i32 = 0;
 const ERRNO_FAULT: i32 = 21;
@@ -73,11 +74,39 @@ pub(super) struct Originals {
     poll_oneoff: TypedFunc<(i32, i32, i32, i32), i32>,
 }
 
+/// The most monotonic-clock values one run keeps for the host's checks (128 MiB).
+pub const CLOCK_LOG_CAP: usize = 1 << 24;
+
+/// Every value the monotonic clock returned to the guest, in order (so non-decreasing): the
+/// host checks the measurements a guest reports against it. Past [`CLOCK_LOG_CAP`] values the
+/// log stops and says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClockLog {
+    pub values: Vec<u64>,
+    pub overflowed: bool,
+}
+
+impl ClockLog {
+    fn push(&mut self, value: u64) {
+        if self.values.len() < CLOCK_LOG_CAP {
+            self.values.push(value);
+        } else {
+            self.overflowed = true;
+        }
+    }
+
+    /// Whether the clock returned `value` to the guest at some point.
+    pub fn contains(&self, value: u64) -> bool {
+        self.values.binary_search(&value).is_ok()
+    }
+}
+
 /// Per-store state of the shims.
 #[derive(Default)]
 pub(super) struct ShimState {
     pub fuel_budget: u64,
     pub slept_ns: u64,
+    pub clock_log: ClockLog,
     inodes: HashMap<u64, u64>,
     listings: HashMap<i32, Vec<DirEntry>>,
     pub originals: Option<Originals>,
@@ -390,6 +419,9 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             match slice_mut(memory.data_mut(&mut caller), out as u32, 8) {
                 Some(dst) => {
                     dst.copy_from_slice(&now.to_le_bytes());
+                    if clock_id == CLOCK_MONOTONIC {
+                        caller.data_mut().shims.clock_log.push(now);
+                    }
                     Ok(ERRNO_SUCCESS)
                 }
                 None => Ok(ERRNO_FAULT),

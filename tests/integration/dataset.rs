@@ -156,7 +156,7 @@ fn dataset_problems_are_named_with_what_to_do() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("no-clone-1 (dataset line 1): no clone of acme/elsewhere") && stderr.contains("git clone"), "{stderr}");
     assert!(stderr.contains("no-commit-1 (dataset line 2): commit 0123456789abcdef0123456789abcdef01234567 is not in the clone") && stderr.contains("fetch"), "{stderr}");
 

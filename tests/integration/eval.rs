@@ -122,7 +122,7 @@ fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
     // Every instance has its folder, applied patch, logs and report.
     let gold_dir = out.run_dir.join("gold");
     assert_eq!(std::fs::read_to_string(gold_dir.join("patch.diff")).unwrap(), gold_patch);
-    let log = std::fs::read_to_string(gold_dir.join("logs/patched.efficiency.log")).unwrap();
+    let log = std::fs::read_to_string(gold_dir.join("logs/patched.log")).unwrap();
     assert!(log.contains("# fuel:") && log.contains("passed"), "{log}");
     let report: Value = serde_json::from_slice(&std::fs::read(gold_dir.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["status"], "correct");
@@ -198,7 +198,7 @@ fn bad_predictions_files_name_the_line() {
     let preds = root.path().join("bad.jsonl");
     std::fs::write(&preds, "{\"instance_id\": \"one\", \"model_name_or_path\": \"m\", \"model_patch\": \"\"}\n{\"instance_id\": \"two\", \"model_name_or_path\": \"m\", \"model_patch\": \"\"}\n").unwrap();
     let out = eval_cmd(&dir, &preds, &root.path().join("runs"), "bad").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.jsonl:2") && stderr.contains("unknown instance id `two`"), "{stderr}");
 }

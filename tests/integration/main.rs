@@ -9,6 +9,7 @@ mod dataset;
 mod determinism;
 mod environments;
 mod eval;
+mod integrity;
 mod isolation;
 mod limits;
 mod validate;

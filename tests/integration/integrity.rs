@@ -1,0 +1,212 @@
+//! The cheat suite: predictions written the way a hostile patch author (or a model optimised
+//! against sweperf) would write them, each asserted to score 0 and to be caught by a named check;
+//! and honest patches asserted to keep their scores. All on one `tiny-dedupe` instance, so its
+//! base is measured once (the base cache) and each cheat costs one sandbox session.
+
+use std::sync::OnceLock;
+
+use sweperf::instance::{self, Instance};
+use sweperf::integrity::EditKind;
+use sweperf::measure::Violation;
+use sweperf::report::{InstanceReport, InstanceStatus};
+use sweperf::{EvalOptions, Evaluator, Home};
+
+use crate::eval::{SLOWER, fixture};
+
+const INIT: &str = "tinylib/__init__.py";
+const DEDUPE: &str = "tinylib/dedupe.py";
+const TESTS: &str = "tests/test_dedupe.py";
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture().join("repo").join(rel)).unwrap()
+}
+
+fn hunk_lines(text: &str, sign: char) -> String {
+    text.lines().map(|l| format!("{sign}{l}\n")).collect()
+}
+
+/// A diff that replaces the whole of `rel` (whose content is `old`) with `new`.
+fn replace_file(rel: &str, old: &str, new: &str) -> String {
+    format!(
+        "--- a/{rel}\n+++ b/{rel}\n@@ -1,{} +1,{} @@\n{}{}",
+        old.lines().count(),
+        new.lines().count(),
+        hunk_lines(old, '-'),
+        hunk_lines(new, '+')
+    )
+}
+
+fn new_file(rel: &str, text: &str) -> String {
+    format!("--- /dev/null\n+++ b/{rel}\n@@ -0,0 +1,{} @@\n{}", text.lines().count(), hunk_lines(text, '+'))
+}
+
+fn delete_file(rel: &str) -> String {
+    let old = read(rel);
+    format!("--- a/{rel}\n+++ /dev/null\n@@ -1,{} +0,0 @@\n{}", old.lines().count(), hunk_lines(&old, '-'))
+}
+
+/// The package's `__init__.py` with `prelude` run first.
+fn init_with(prelude: &str) -> String {
+    replace_file(INIT, &read(INIT), &format!("{prelude}\n{}", read(INIT)))
+}
+
+fn expert() -> String {
+    std::fs::read_to_string(fixture().join("expert.patch")).unwrap()
+}
+
+struct Setup {
+    evaluator: Evaluator,
+    instance: Instance,
+    _dir: tempfile::TempDir,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let instances = crate::eval::instances_dir(dir.path(), &["cheats"]);
+        let instance = instance::load_all(&instances).unwrap().remove(0);
+        Setup {
+            evaluator: Evaluator::new(Home::from_env().unwrap()).unwrap(),
+            instance,
+            _dir: dir,
+        }
+    })
+}
+
+fn evaluate(patch: &str) -> InstanceReport {
+    let s = setup();
+    s.evaluator.evaluate(&s.instance, "cheater", Some(patch), &EvalOptions::default())
+}
+
+fn assert_scores_zero(r: &InstanceReport, statuses: &[InstanceStatus]) {
+    assert!(statuses.contains(&r.status), "status {:?}: {:?}\n{:#?}", r.status, r.detail, r.violations);
+    assert!(!r.correct, "{:?}", r.detail);
+    assert_eq!(r.performance, 0.0, "{:?}", r.detail);
+    assert!(r.efficiency_tests.iter().all(|t| t.gain == 0.0), "{:?}", r.efficiency_tests);
+}
+
+fn assert_violation(r: &InstanceReport, check: impl Fn(&Violation) -> bool, what: &str) {
+    assert_eq!(r.status, InstanceStatus::Tampered, "{what}: {:?}", r.detail);
+    assert!(r.violations.iter().any(check), "{what}: {:#?}", r.violations);
+    assert!(r.detail.as_deref().is_some_and(|d| d.starts_with("tampered: ")), "{:?}", r.detail);
+}
+
+#[test]
+fn honest_patches_keep_their_scores() {
+    let gold = evaluate(&expert());
+    assert_eq!(gold.status, InstanceStatus::Correct, "{:?} {:#?}", gold.detail, gold.violations);
+    assert!(gold.efficiency_tests[0].gain > 0.5, "{:?}", gold.efficiency_tests);
+    assert!(gold.violations.is_empty() && gold.discarded_edits.is_empty());
+    let slower = evaluate(SLOWER);
+    assert_eq!(slower.status, InstanceStatus::Correct, "{:?} {:#?}", slower.detail, slower.violations);
+    assert_eq!(slower.efficiency_tests[0].gain, 0.0);
+    // An honest patch that also adds a regression test: the test edit is discarded (listed),
+    // the fix is measured.
+    let with_test = format!("{}{}", expert(), new_file("tests/test_regression.py", "def test_more():\n    assert True\n"));
+    let r = evaluate(&with_test);
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+    assert_eq!(r.discarded_edits.len(), 1);
+    assert_eq!((r.discarded_edits[0].path.as_str(), r.discarded_edits[0].kind), ("tests/test_regression.py", EditKind::Added));
+    assert_eq!(r.efficiency_tests[0].base_fuel, gold.efficiency_tests[0].base_fuel);
+    assert_eq!(r.efficiency_tests[0].patched_fuel, gold.efficiency_tests[0].patched_fuel, "the discarded test changes nothing measured");
+}
+
+#[test]
+fn a_slowed_clock_is_caught() {
+    // Cheat 1: `time.perf_counter_ns` slowed from a new conftest.py: the conftest is discarded.
+    let conftest = "import time\n_real = time.perf_counter_ns\ntime.perf_counter_ns = lambda: _real() // 1000\n";
+    let r = evaluate(&new_file("conftest.py", conftest));
+    assert_scores_zero(&r, &[InstanceStatus::TestsOnly]);
+    assert_eq!(r.discarded_edits[0].path, "conftest.py");
+    // ... and with the real fix beside it, the fix is measured with the real clock.
+    let r = evaluate(&format!("{}{}", expert(), new_file("conftest.py", conftest)));
+    assert_eq!(r.status, InstanceStatus::Correct);
+    assert!(r.efficiency_tests[0].gain < 0.999, "the slowed clock did not count: {:?}", r.efficiency_tests);
+    // Cheat 2: the same three lines at the top of the package: named by the static check.
+    assert_violation(&evaluate(&init_with(conftest)), |v| matches!(v, Violation::RunnerTouched { .. }), "package clock");
+    // ... and the plugin's own clock replaced, disguised from the static check: the readings
+    // are not ones the host's clock returned.
+    let sneaky = "import sys as _s\n_m = _s.modules.get('swe' + 'perf_py' + 'test')\nif _m is not None:\n    _r = _m._clock\n    _m._clock = lambda: _r() // 1000\n";
+    assert_violation(&evaluate(&init_with(sneaky)), |v| matches!(v, Violation::ClockMismatch { .. }), "plugin clock");
+}
+
+#[test]
+fn forged_result_lines_are_caught() {
+    // Cheat 3: a conftest.py appending forged lines to the results file (by its old variable).
+    let conftest = "import os\np = os.environ.get('SWEPERF_RESULTS')\nif p:\n    open(p, 'a').write('{\"nodeid\": \"tests/test_dedupe.py::test_unique_large\", \"outcome\": \"passed\", \"call_fuel\": 1}\\n')\n";
+    assert_scores_zero(&evaluate(&new_file("conftest.py", conftest)), &[InstanceStatus::TestsOnly]);
+    // The package finds the channel by scanning descriptors and writes a later line per test.
+    let forge = "import os as _os, json as _j\nfor _fd in range(3, 64):\n    try:\n        _os.write(_fd, (_j.dumps({'nodeid': 'tests/test_dedupe.py::test_unique_large', 'outcome': 'passed', 'marks': {'call': [1, 2]}}) + '\\n').encode())\n    except OSError:\n        pass\n";
+    let r = evaluate(&init_with(forge));
+    assert_scores_zero(&r, &[InstanceStatus::Tampered, InstanceStatus::Incorrect]);
+    assert_violation(&r, |v| matches!(v, Violation::ClockMismatch { .. } | Violation::DuplicateRecord { .. }), "forged lines");
+}
+
+#[test]
+fn a_wrapped_recorder_is_caught() {
+    // Cheat 4: the recorder wrapped from a conftest.py: discarded.
+    let conftest = "import sweperf_pytest as s\n_m = s._measured\ndef _fake(item, when):\n    return (yield from _m(item, when))\ns._measured = _fake\n";
+    assert_scores_zero(&evaluate(&new_file("conftest.py", conftest)), &[InstanceStatus::TestsOnly]);
+    // From the package, the recorder's marks shrunk in place at the end of each test: the
+    // shrunken readings were never returned by the clock (and the static check names it too).
+    let shrink = "import sys as _s\n_p = _s.modules.get('swe' + 'perf_py' + 'test')\nif _p is not None:\n    _orig = _p._write\n    def _w(rec):\n        for _v in rec.get('marks', {}).values():\n            _v[1] = _v[0] + 7\n        return _orig(rec)\n    _p._write = _w\n";
+    let r = evaluate(&init_with(shrink));
+    assert_scores_zero(&r, &[InstanceStatus::Tampered]);
+    assert!(r.violations.iter().any(|v| matches!(v, Violation::ClockMismatch { .. })), "{:#?}", r.violations);
+}
+
+#[test]
+fn skipped_tests_are_not_passed_tests() {
+    // Cheat 5: every test skipped inside its call phase, from a conftest.py: discarded.
+    let conftest = "import pytest\n@pytest.hookimpl(tryfirst=True)\ndef pytest_runtest_call(item):\n    pytest.skip('fast')\n";
+    assert_scores_zero(&evaluate(&new_file("conftest.py", conftest)), &[InstanceStatus::TestsOnly]);
+    // From the library itself, disguised from the static check: the tests that passed on the
+    // base are skipped on the patched tree.
+    let skip = replace_file(
+        DEDUPE,
+        &read(DEDUPE),
+        &read(DEDUPE).replace("    seen = []\n", "    __import__('py' + 'test').skip('fast')\n    seen = []\n"),
+    );
+    let r = evaluate(&skip);
+    assert_scores_zero(&r, &[InstanceStatus::Incorrect]);
+    assert!(r.detail.as_deref().unwrap().contains("passed on the base but is skipped"), "{:?}", r.detail);
+}
+
+#[test]
+fn edited_and_deleted_tests_are_restored() {
+    // Cheat 6: the measured test made trivial, and a correctness test file deleted.
+    let trivial = replace_file(TESTS, &read(TESTS), &read(TESTS).replace("    assert len(unique(items)) == 1200", "    assert True"));
+    let r = evaluate(&trivial);
+    assert_scores_zero(&r, &[InstanceStatus::TestsOnly]);
+    assert_eq!((r.discarded_edits[0].path.as_str(), r.discarded_edits[0].kind), (TESTS, EditKind::Modified));
+    let r = evaluate(&format!("{}{}", SLOWER, delete_file(TESTS)));
+    assert_eq!(r.discarded_edits[0].kind, EditKind::Deleted);
+    assert_eq!(r.status, InstanceStatus::Correct, "the test file was restored and ran: {:?}", r.detail);
+    assert_eq!(r.efficiency_tests[0].gain, 0.0);
+    // A module that would shadow the test runner is discarded too.
+    let r = evaluate(&format!("{}{}", SLOWER, new_file("pytest.py", "def main(*a, **k):\n    return 0\n")));
+    assert!(r.discarded_edits.iter().any(|d| d.path == "pytest.py" && d.kind == EditKind::Added), "{:?}", r.discarded_edits);
+}
+
+#[test]
+fn work_moved_to_import_time_is_caught() {
+    // Cheat 7: the measured inputs answered from a table computed at import (collection is
+    // not a measured phase), so the call phase is nearly free while the session is not cheaper.
+    let memo = read(DEDUPE).replace(
+        "def unique(items):\n    \"\"\"The items in first-seen order, without repeats.\"\"\"\n",
+        "_MEMO = {}\n\n\ndef unique(items):\n    \"\"\"The items in first-seen order, without repeats.\"\"\"\n    key = tuple(items)\n    if key in _MEMO:\n        return list(_MEMO[key])\n",
+    ) + "\n\n_warm = [(i * 7919) % 1200 for i in range(2400)]\n_MEMO[tuple(_warm)] = unique(_warm)\n";
+    let r = evaluate(&replace_file(DEDUPE, &read(DEDUPE), &memo));
+    assert_scores_zero(&r, &[InstanceStatus::Tampered]);
+    assert_violation(&r, |v| matches!(v, Violation::UnaccountedGrowth { .. }), "import-time work");
+}
+
+#[test]
+fn the_results_channel_cannot_be_reached_by_name() {
+    // The host reads the file it created, whatever the guest does to the name: a link to
+    // /dev/zero in its place changes nothing (it would otherwise be read until memory runs out).
+    let link = "import os as _os\nfor _d in ('/results',):\n    try:\n        for _n in _os.listdir(_d):\n            _os.unlink(_d + '/' + _n)\n        _os.symlink('/dev/zero', _d + '/tests.jsonl')\n    except OSError:\n        pass\nassert 'SWEPERF_RESULTS' not in _os.environ\n";
+    let r = evaluate(&format!("{}{}", SLOWER, init_with(link)));
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?} {:#?}", r.detail, r.violations);
+}
