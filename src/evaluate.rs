@@ -118,7 +118,7 @@ impl Evaluator {
 
     /// The fingerprint an evaluation of `patch` on `instance` would carry.
     pub fn fingerprint(&self, instance: &Instance, patch: &str, options: &EvalOptions) -> Result<Fingerprint> {
-        Fingerprint::of(self.sandbox.home(), instance, patch, options.seed)
+        Fingerprint::of(&self.sandbox, instance, patch, options.seed)
     }
 
     /// Evaluates `patch` (`None`: no prediction) on `instance`.
@@ -303,6 +303,8 @@ impl Evaluator {
             limits: &instance.limits,
             seed: options.seed,
         };
+        // A tree that cannot be compiled is measured anyway: its modules compile on import.
+        measure::compile_tree(&self.sandbox, runtime, &plan)?;
         let first = measure::run_tests(&self.sandbox, runtime, &plan)?;
         for attempt in 2..=options.repeat.max(1) {
             let again = measure::run_tests(&self.sandbox, runtime, &plan)?;

@@ -291,6 +291,55 @@ pub fn run_tests(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) ->
     Ok(run)
 }
 
+/// What the guest runs to compile the files it is given to checked-hash `.pyc` files beside
+/// them (the host chooses the files: a tree's modules, not its tests, which pytest rewrites and
+/// compiles itself).
+const COMPILE_FILES: &str = concat!(
+    "import py_compile, sys\n",
+    "mode = py_compile.PycInvalidationMode.CHECKED_HASH\n",
+    "for f in sys.argv[1:]:\n",
+    "    try:\n",
+    "        py_compile.compile(f, doraise=True, invalidation_mode=mode)\n",
+    "    except py_compile.PyCompileError:\n",
+    "        pass\n",
+);
+
+/// Whether a tree's file is a module to compile ahead: Python source, not a test, not a
+/// conftest, not in a test folder (pytest rewrites and compiles those itself).
+fn compiled_ahead(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = parts[parts.len() - 1];
+    name.ends_with(".py")
+        && !name.starts_with("test_")
+        && !name.ends_with("_test.py")
+        && name != "conftest.py"
+        && !parts[..parts.len() - 1].iter().any(|d| matches!(*d, "test" | "tests" | "testing") || d.starts_with('.'))
+}
+
+/// Compiles the modules of the tree `plan` measures to bytecode, outside any measured session,
+/// so that a session does not pay for compiling the code under test (imports then only check
+/// each source's hash). The `.pyc` files are deterministic for a given tree and runtime. A file
+/// that does not compile is left to fail (or not) on import, as it would have.
+pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) -> Result<Outcome> {
+    let mut request = RunRequest::new(["-c", COMPILE_FILES]);
+    for root in plan.python_path {
+        let dir = if root == "." { plan.tree.to_path_buf() } else { plan.tree.join(root) };
+        for rel in crate::instance::repo_files(&dir)? {
+            if compiled_ahead(&rel) {
+                let guest = if root == "." { format!("{REPO_GUEST}/{rel}") } else { format!("{REPO_GUEST}/{root}/{rel}") };
+                if !request.args.contains(&guest) {
+                    request.args.push(guest);
+                }
+            }
+        }
+    }
+    request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
+    request.cwd = Some(REPO_GUEST.to_string());
+    request.limits = plan.limits.clone();
+    request.seed = plan.seed;
+    sandbox.run(runtime, &request)
+}
+
 const PHASES: [&str; 3] = ["setup", "call", "teardown"];
 
 /// Reads the plugin's lines and checks them against the host's clock log.
@@ -452,6 +501,16 @@ mod tests {
         let run = parse_results(&[], outcome(0, 500, &CLOCK), text);
         assert_eq!(run.violations, [Violation::UnmeasuredPass { nodeid: "t.py::b".into() }]);
         assert_eq!(run.result("t.py::c").outcome, TestOutcome::Missing, "a line with unknown fields is not a result");
+    }
+
+    #[test]
+    fn modules_are_compiled_ahead_and_tests_are_left_to_pytest() {
+        for yes in ["pkg/mod.py", "setup.py", "pkg/sub/__init__.py", "pkg/testsuite_helpers.py"] {
+            assert!(compiled_ahead(yes), "{yes}");
+        }
+        for no in ["tests/helpers.py", "pkg/tests/test_x.py", "test_top.py", "pkg/x_test.py", "conftest.py", "pkg/conftest.py", "README.md", ".venv/x.py", "pkg/testing/util.py"] {
+            assert!(!compiled_ahead(no), "{no}");
+        }
     }
 
     #[test]

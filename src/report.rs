@@ -17,7 +17,7 @@ use crate::integrity::DiscardedEdit;
 use crate::measure::{self, TestRun, Violation};
 use crate::patch::ApplyMethod;
 use crate::runtime::{self, Home, RuntimeManifest, WheelRef};
-use crate::sandbox::{self, EngineSettings, Limits};
+use crate::sandbox::{self, EngineSettings, Limits, Sandbox};
 
 /// Bumped whenever a field changes meaning or disappears. Version 2: one session per side,
 /// integrity checks (`tampered`, `tests_only`, discarded edits, violations), the fingerprint of
@@ -36,7 +36,8 @@ pub struct Fingerprint {
     pub runtime: RuntimeFingerprint,
     /// `name==version sha256` of each toolchain wheel (pytest and its dependencies).
     pub toolchain: Vec<String>,
-    /// Content hash of the unpacked toolchain tree the guest mounts.
+    /// Content hash of the toolchain tree the guest mounts: the unpacked wheels and the
+    /// bytecode the runtime compiled for them.
     pub toolchain_tree_sha256: String,
     /// SHA-256 over sweperf's guest-side files (start-up and pytest plugin).
     pub guest_code_sha256: String,
@@ -87,10 +88,12 @@ impl RuntimeFingerprint {
 }
 
 impl Fingerprint {
-    /// The fingerprint of evaluating `patch` on `instance` with `seed`, provisioning (from
-    /// `home`) the trees it hashes.
-    pub fn of(home: &Home, instance: &Instance, patch: &str, seed: u64) -> crate::Result<Fingerprint> {
-        let manifest = runtime::find_runtime(&instance.runtime)?;
+    /// The fingerprint of evaluating `patch` on `instance` with `seed`, provisioning (in the
+    /// sandbox's home) the runtime and the trees it hashes.
+    pub fn of(sandbox: &Sandbox, instance: &Instance, patch: &str, seed: u64) -> crate::Result<Fingerprint> {
+        let home = sandbox.home();
+        let loaded = sandbox.runtime(&instance.runtime, &|_| {})?;
+        let manifest = loaded.provisioned.manifest.clone();
         let toolchain = runtime::toolchain()?;
         let requirements_tree_sha256 = if instance.requirements.is_empty() {
             None
@@ -114,7 +117,7 @@ impl Fingerprint {
             engine: EngineSettings::current(),
             runtime: RuntimeFingerprint::of(&manifest),
             toolchain: toolchain.wheels.iter().map(|w| format!("{}=={} {}", w.name, w.version, w.sha256)).collect(),
-            toolchain_tree_sha256: home.site_tree_hash(&toolchain)?,
+            toolchain_tree_sha256: Home::tree_marker(&loaded.provisioned.site)?,
             guest_code_sha256: guest_code_sha256(sandbox::GUEST_FILES),
             instance_sha256: instance.content_hash()?,
             patch_sha256: sha256_hex(patch.as_bytes()),

@@ -169,9 +169,7 @@ impl Home {
         })
     }
 
-    /// The toolchain's wheels unpacked together into one folder, keyed by their hashes. A
-    /// `.complete` marker holding the tree hash is written last; a folder whose tree no longer
-    /// hashes to it is rebuilt.
+    /// The toolchain's wheels unpacked together into one folder, keyed by their hashes.
     pub fn toolchain_site(&self, toolchain: &Toolchain, progress: ProgressFn) -> Result<PathBuf> {
         let key = {
             let mut h = Sha256::new();
@@ -180,51 +178,65 @@ impl Home {
             }
             hex::encode(h.finalize())
         };
-        let sites = self.dir("site")?;
-        let site = sites.join(&key[..16]);
-        let marker = site.join(".complete");
+        self.derived_tree("site", &key[..16], &|staging| {
+            for w in &toolchain.wheels {
+                let wheel = self.wheel(w, progress)?;
+                progress(&Progress::Extracting { file: w.wheel.clone() });
+                extract_all(&wheel, staging)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A folder `kind/key` of the cache that `build` fills once (in a staging folder, moved into
+    /// place whole). A `.complete` marker holding the tree hash is written last; a folder whose
+    /// tree no longer hashes to it is rebuilt. Verified once per process.
+    pub fn derived_tree(&self, kind: &str, key: &str, build: &dyn Fn(&Path) -> Result<()>) -> Result<PathBuf> {
+        let parent = self.dir(kind)?;
+        let tree = parent.join(key);
+        let marker = tree.join(".complete");
         if let Ok(expected) = fs::read_to_string(&marker) {
             let expected = expected.trim().to_string();
-            let already = VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&(site.clone(), expected.clone())));
+            let already = VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&(tree.clone(), expected.clone())));
             if already {
-                return Ok(site);
+                return Ok(tree);
             }
-            if tree_hash(&site)? == expected {
-                remember_verified(&site, &expected);
-                return Ok(site);
+            if tree_hash(&tree)? == expected {
+                remember_verified(&tree, &expected);
+                return Ok(tree);
             }
-            fs::remove_dir_all(&site).context(|| format!("removing the damaged {}", site.display()))?;
-        } else if site.exists() {
-            fs::remove_dir_all(&site).context(|| format!("removing the unfinished {}", site.display()))?;
+            fs::remove_dir_all(&tree).context(|| format!("removing the damaged {}", tree.display()))?;
+        } else if tree.exists() {
+            fs::remove_dir_all(&tree).context(|| format!("removing the unfinished {}", tree.display()))?;
         }
         let staging = tempfile::Builder::new()
-            .prefix(".site-")
-            .tempdir_in(&sites)
-            .context(|| format!("creating a staging folder in {}", sites.display()))?;
-        for w in &toolchain.wheels {
-            let wheel = self.wheel(w, progress)?;
-            progress(&Progress::Extracting { file: w.wheel.clone() });
-            extract_all(&wheel, staging.path())?;
-        }
+            .prefix(".staging-")
+            .tempdir_in(&parent)
+            .context(|| format!("creating a staging folder in {}", parent.display()))?;
+        build(staging.path())?;
         let hash = tree_hash(staging.path())?;
-        fs::write(staging.path().join(".complete"), &hash).context(|| "writing the site marker".into())?;
+        fs::write(staging.path().join(".complete"), &hash).context(|| "writing the tree marker".into())?;
         let staged = staging.keep();
-        if let Err(e) = fs::rename(&staged, &site) {
+        if let Err(e) = fs::rename(&staged, &tree) {
             // Another process finished first: theirs is as good as ours.
             let _ = fs::remove_dir_all(&staged);
             if !marker.exists() {
-                return Err(Error::io(format!("moving the site folder to {}", site.display()), e));
+                return Err(Error::io(format!("moving the folder to {}", tree.display()), e));
             }
         }
-        remember_verified(&site, &hash);
-        Ok(site)
+        remember_verified(&tree, &hash);
+        Ok(tree)
+    }
+
+    /// The content hash recorded for a folder made by [`Home::derived_tree`].
+    pub fn tree_marker(tree: &Path) -> Result<String> {
+        let marker = tree.join(".complete");
+        Ok(fs::read_to_string(&marker).context(|| format!("reading {}", marker.display()))?.trim().to_string())
     }
 
     /// The content hash of the toolchain's unpacked tree (provisioning it if needed).
     pub fn site_tree_hash(&self, toolchain: &Toolchain) -> Result<String> {
-        let site = self.toolchain_site(toolchain, &|_| {})?;
-        let marker = site.join(".complete");
-        Ok(fs::read_to_string(&marker).context(|| format!("reading {}", marker.display()))?.trim().to_string())
+        Home::tree_marker(&self.toolchain_site(toolchain, &|_| {})?)
     }
 
     /// Where the cached base measurement with key `key` lives (see `Fingerprint::base_key`).

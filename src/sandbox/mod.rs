@@ -8,6 +8,7 @@
 //! read-only files and a private scratch folder, and must not let host state (clocks, inodes,
 //! environment, randomness) reach the guest.
 
+mod bytecode;
 mod output;
 mod shims;
 
@@ -52,6 +53,7 @@ pub const FUEL_SOURCES: &[(&str, &str)] = &[
     ("src/sandbox/mod.rs", include_str!("mod.rs")),
     ("src/sandbox/shims.rs", include_str!("shims.rs")),
     ("src/sandbox/output.rs", include_str!("output.rs")),
+    ("src/sandbox/bytecode.rs", include_str!("bytecode.rs")),
     ("src/measure.rs", include_str!("../measure.rs")),
     ("Cargo.lock", include_str!("../../Cargo.lock")),
 ];
@@ -296,6 +298,8 @@ impl ResourceLimiter for MemoryCap {
 pub struct LoadedRuntime {
     pub provisioned: ProvisionedRuntime,
     module: Module,
+    /// Read-only, except while the toolchain's bytecode is compiled.
+    site_access: Access,
 }
 
 impl LoadedRuntime {
@@ -398,7 +402,13 @@ impl Sandbox {
         let _lock = self.home.lock(&format!("runtime-{name}"))?;
         let mut provisioned = self.home.provision_mounts(&manifest, progress)?;
         let module = self.load_module(&mut provisioned, progress)?;
-        let rt = Arc::new(LoadedRuntime { provisioned, module });
+        let mut rt = LoadedRuntime {
+            provisioned,
+            module,
+            site_access: Access::ReadOnly,
+        };
+        rt.provisioned.site = bytecode::compiled_site(self, &rt)?;
+        let rt = Arc::new(rt);
         self.loaded.lock().unwrap().insert(name.to_string(), rt.clone());
         Ok(rt)
     }
@@ -597,7 +607,7 @@ impl GuestLayout {
             let guest_dir = guest_file.rsplit_once('/').map(|(d, _)| d).unwrap_or("/");
             preopens.push((host_dir.to_path_buf(), guest_dir.to_string(), Access::ReadOnly));
         }
-        preopens.push((runtime.provisioned.site.clone(), SITE_GUEST.to_string(), Access::ReadOnly));
+        preopens.push((runtime.provisioned.site.clone(), SITE_GUEST.to_string(), runtime.site_access));
         preopens.push((guest_code, GUEST_CODE_GUEST.to_string(), Access::ReadOnly));
         preopens.push((tmp, SCRATCH_GUEST.to_string(), Access::ReadWrite));
         preopens.push((dev, "/dev".to_string(), Access::ReadWrite));

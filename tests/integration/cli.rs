@@ -44,11 +44,22 @@ fn out_of_fuel_names_the_flag_to_raise() {
 }
 
 #[test]
+fn usage_errors_and_bad_input_have_distinct_exit_codes() {
+    // clap's own usage error stays 2; input sweperf cannot use is 3 (README lists the table).
+    sweperf_cmd().args(["eval", "--no-such-flag"]).assert().code(2);
+    sweperf_cmd()
+        .args(["verify", "/definitely/not/a/report.json"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("/definitely/not/a/report.json"));
+}
+
+#[test]
 fn bad_mounts_are_clear_errors() {
     sweperf_cmd()
         .args(["python", "--mount", "/definitely/not/here:/data", "--", "-c", "pass"])
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("/definitely/not/here"));
     let dir = tempfile::tempdir().unwrap();
     sweperf_cmd()
@@ -56,7 +67,7 @@ fn bad_mounts_are_clear_errors() {
         .arg(format!("{}:/tmp", dir.path().display()))
         .args(["--", "-c", "pass"])
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("/tmp is the sandbox's own"));
 }
 
@@ -65,7 +76,7 @@ fn unknown_runtime_lists_the_known_ones() {
     sweperf_cmd()
         .args(["python", "--runtime", "python-2.7", "--", "-c", "pass"])
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("python-2.7").and(predicate::str::contains("python-3.12")));
 }
 
@@ -77,7 +88,7 @@ fn without_pip_fetching_says_what_to_install() {
         .env("SWEPERF_PIP", "/definitely/not/pip")
         .args(["runtime", "fetch", "python-3.12"])
         .assert()
-        .code(2)
+        .code(5)
         .stderr(predicate::str::contains("install pip"));
     assert!(!home.path().join("runtimes/python-3.12").exists(), "nothing unverified is left behind");
 }

@@ -106,20 +106,23 @@ fn pytest_project() -> tempfile::TempDir {
     dir
 }
 
+/// One measuring session through the library's own path: fuel and every test's result.
 fn pytest_fuel(runtime: &str) -> (u64, String) {
     let project = pytest_project();
-    let results = tempfile::tempdir().unwrap();
-    let o = Guest::new(runtime)
-        .args(&["-m", "sweperf_pytest", "-q", "tests"])
-        .mount(project.path(), "/repo", Access::ReadWrite)
-        .mount(results.path(), "/results", Access::ReadWrite)
-        .cwd("/repo")
-        .path("/repo")
-        .env("SWEPERF_RESULTS", "/results/tests.jsonl")
-        .run_ok();
-    let lines = std::fs::read_to_string(results.path().join("tests.jsonl")).unwrap();
-    assert_eq!(lines.matches("\"outcome\": \"passed\"").count(), 3, "{lines}");
-    (o.fuel, lines)
+    let node_ids = vec!["tests".to_string()];
+    let plan = sweperf::measure::TestPlan {
+        tree: project.path(),
+        node_ids: &node_ids,
+        python_path: &[".".to_string()],
+        requirements: None,
+        layers: &[],
+        limits: &sweperf::Limits::default(),
+        seed: 0,
+    };
+    let run = sweperf::measure::run_tests(sandbox(), &crate::util::runtime(runtime), &plan).unwrap();
+    assert!(run.all_passed() && run.violations.is_empty(), "{run:#?}\n{}", run.stderr);
+    assert_eq!(run.tests.len(), 3, "{run:#?}");
+    (run.fuel, serde_json::to_string(&run.tests).unwrap())
 }
 
 fn pytest_is_identical(runtime: &str) {
@@ -127,6 +130,7 @@ fn pytest_is_identical(runtime: &str) {
     for _ in 0..4 {
         assert_eq!(pytest_fuel(runtime), first, "pytest run differs on {runtime}");
     }
+    // A second process, through the command line: the same session costs the same fuel.
     let project = pytest_project();
     let results = tempfile::tempdir().unwrap();
     let out = sweperf_cmd()
@@ -138,8 +142,7 @@ fn pytest_is_identical(runtime: &str) {
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let lines = std::fs::read_to_string(results.path().join("tests.jsonl")).unwrap();
-    assert_eq!((v["outcome"]["fuel"].as_u64().unwrap(), lines), first, "pytest in a second process differs on {runtime}");
+    assert_eq!(v["outcome"]["fuel"].as_u64().unwrap(), first.0, "pytest in a second process differs on {runtime}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod dataset;
 mod determinism;
 mod environments;
 mod eval;
+mod golden;
 mod integrity;
 mod isolation;
 mod limits;
