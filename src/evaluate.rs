@@ -20,11 +20,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, IoContext, Result};
 use crate::instance::Instance;
 use crate::integrity;
-use crate::measure::{self, TestPlan, TestRun};
+use crate::measure::{self, TestRun};
 use crate::patch::{self, ApplyMethod};
 use crate::report::{EfficiencyTest, Fingerprint, InstanceReport, InstanceStatus, REPORT_FORMAT_VERSION, SideReport};
-use crate::runtime::{Home, Toolchain};
-use crate::sandbox::{LoadedRuntime, Sandbox};
+use crate::runner::{SandboxRunner, SideRequest, TestRunner};
+use crate::runtime::Home;
+use crate::sandbox::Sandbox;
 
 /// Options of an evaluation that are not part of the instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +80,7 @@ pub fn performance(tests: &[EfficiencyTest]) -> f64 {
 
 /// Evaluates patches on instances; built once, shared across threads.
 pub struct Evaluator {
-    sandbox: Sandbox,
+    runner: Box<dyn TestRunner>,
 }
 
 /// A tree under test, removed when dropped.
@@ -103,22 +104,27 @@ impl Tree {
 impl Evaluator {
     /// An evaluator whose runtimes and caches live in `home`.
     pub fn new(home: Home) -> Result<Self> {
-        Ok(Evaluator { sandbox: Sandbox::new(home)? })
+        Ok(Evaluator::from_sandbox(Sandbox::new(home)?))
     }
 
     /// An evaluator over an existing sandbox.
     pub fn from_sandbox(sandbox: Sandbox) -> Self {
-        Evaluator { sandbox }
+        Evaluator::with_runner(SandboxRunner::new(sandbox))
     }
 
-    /// The sandbox the evaluations run in.
-    pub fn sandbox(&self) -> &Sandbox {
-        &self.sandbox
+    /// An evaluator over any runner (a [`crate::runner::ScriptedRunner`] in tests).
+    pub fn with_runner(runner: impl TestRunner + 'static) -> Self {
+        Evaluator { runner: Box::new(runner) }
+    }
+
+    /// The sandbox the evaluations run in, if the runner has one.
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.runner.sandbox()
     }
 
     /// The fingerprint an evaluation of `patch` on `instance` would carry.
     pub fn fingerprint(&self, instance: &Instance, patch: &str, options: &EvalOptions) -> Result<Fingerprint> {
-        Fingerprint::of(&self.sandbox, instance, patch, options.seed)
+        self.runner.fingerprint(instance, patch, options.seed)
     }
 
     /// Evaluates `patch` (`None`: no prediction) on `instance`.
@@ -176,8 +182,6 @@ impl Evaluator {
     fn evaluate_into(&self, instance: &Instance, patch: &str, options: &EvalOptions, report: &mut InstanceReport) -> Result<()> {
         let fingerprint = self.fingerprint(instance, patch, options)?;
         report.fingerprint = Some(fingerprint.clone());
-        let runtime = self.sandbox.runtime(&instance.runtime, &|_| {})?;
-        let requirements = self.requirements(instance)?;
 
         // Apply first: a patch that does not apply needs no measurement at all.
         let patched_tree = Tree::copy_of(instance)?;
@@ -207,7 +211,7 @@ impl Evaluator {
             return Ok(());
         }
 
-        let base = self.base_side(instance, &runtime, requirements.as_deref(), options, &fingerprint)?;
+        let base = self.base_side(instance, options, &fingerprint)?;
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.base_fuel = base.session.result(nodeid).call_fuel;
         }
@@ -223,7 +227,7 @@ impl Evaluator {
             return Ok(());
         }
 
-        let patched = self.measure_side(instance, &runtime, &patched_tree.root, requirements.as_deref(), options)?;
+        let patched = self.measure_side(instance, &patched_tree.root, options)?;
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.patched_fuel = patched.session.result(nodeid).call_fuel;
         }
@@ -262,52 +266,39 @@ impl Evaluator {
         Ok(())
     }
 
-    /// The instance's extra requirements, unpacked into a verified folder.
-    fn requirements(&self, instance: &Instance) -> Result<Option<PathBuf>> {
-        if instance.requirements.is_empty() {
-            return Ok(None);
-        }
-        let set = Toolchain {
-            wheels: instance.requirements.clone(),
-        };
-        Ok(Some(self.sandbox.home().toolchain_site(&set, &|_| {})?))
-    }
-
     /// The base side, from the cache when it holds a measurement with this fingerprint (minus
     /// the patch), else measured on a fresh copy and cached.
-    fn base_side(&self, instance: &Instance, runtime: &LoadedRuntime, requirements: Option<&Path>, options: &EvalOptions, fingerprint: &Fingerprint) -> Result<SideReport> {
-        let path = self.sandbox.home().base_cache_path(&fingerprint.base_key())?;
+    fn base_side(&self, instance: &Instance, options: &EvalOptions, fingerprint: &Fingerprint) -> Result<SideReport> {
+        let path = self.runner.base_cache(&fingerprint.base_key())?;
         if options.base_cache
-            && let Ok(bytes) = std::fs::read(&path)
+            && let Some(path) = &path
+            && let Ok(bytes) = std::fs::read(path)
             && let Ok(mut side) = serde_json::from_slice::<SideReport>(&bytes)
         {
             side.cached = true;
             return Ok(side);
         }
         let tree = Tree::copy_of(instance)?;
-        let side = self.measure_side(instance, runtime, &tree.root, requirements, options)?;
-        crate::runtime::write_atomic(&path, &serde_json::to_vec(&side).expect("side reports serialise"))?;
+        let side = self.measure_side(instance, &tree.root, options)?;
+        if let Some(path) = &path {
+            crate::runtime::write_atomic(path, &serde_json::to_vec(&side).expect("side reports serialise"))?;
+        }
         Ok(side)
     }
 
     /// One session on `tree`: the efficiency tests, then the correctness tests; `repeat` times
     /// when asked, failing loudly if any fuel count differs.
-    fn measure_side(&self, instance: &Instance, runtime: &LoadedRuntime, tree: &Path, requirements: Option<&Path>, options: &EvalOptions) -> Result<SideReport> {
+    fn measure_side(&self, instance: &Instance, tree: &Path, options: &EvalOptions) -> Result<SideReport> {
         let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
-        let plan = TestPlan {
+        let request = SideRequest {
+            instance,
             tree,
             node_ids: &node_ids,
-            python_path: &instance.python_path,
-            requirements,
-            layers: &instance.layers,
-            limits: &instance.limits,
             seed: options.seed,
         };
-        // A tree that cannot be compiled is measured anyway: its modules compile on import.
-        measure::compile_tree(&self.sandbox, runtime, &plan)?;
-        let first = measure::run_tests(&self.sandbox, runtime, &plan)?;
+        let first = self.runner.measure(&request)?;
         for attempt in 2..=options.repeat.max(1) {
-            let again = measure::run_tests(&self.sandbox, runtime, &plan)?;
+            let again = self.runner.measure(&request)?;
             if again.fuel != first.fuel || again.tests != first.tests {
                 return Err(Error::Nondeterministic {
                     instance: instance.id.clone(),

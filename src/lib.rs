@@ -17,6 +17,7 @@ pub mod patch;
 pub mod predictions;
 pub mod report;
 pub mod run;
+pub mod runner;
 pub mod runtime;
 pub mod sandbox;
 pub mod validate;

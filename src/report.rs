@@ -136,6 +136,36 @@ impl Fingerprint {
         })
     }
 
+    /// A fingerprint for a [`crate::runner::ScriptedRunner`]: no sandbox, so only the
+    /// instance, the patch, the limits and the seed are real; every other field says `scripted`.
+    pub fn scripted(instance: &Instance, patch: &str, seed: u64) -> crate::Result<Fingerprint> {
+        let s = || "scripted".to_string();
+        Ok(Fingerprint {
+            sweperf_version: crate::VERSION.to_string(),
+            sweperf_build_sha256: s(),
+            engine: EngineSettings::current(),
+            runtime: RuntimeFingerprint {
+                name: instance.runtime.clone(),
+                package: s(),
+                wheel_sha256: s(),
+                module_sha256: s(),
+                files: vec![],
+            },
+            toolchain: vec![],
+            toolchain_tree_sha256: s(),
+            guest_code_sha256: s(),
+            instance_sha256: instance.content_hash()?,
+            patch_sha256: sha256_hex(patch.as_bytes()),
+            requirements: instance.requirements.clone(),
+            requirements_tree_sha256: None,
+            environment: instance.environment.clone(),
+            layers: vec![],
+            session: SessionFingerprint { argv: vec![], env: vec![] },
+            limits: instance.limits.clone(),
+            seed,
+        })
+    }
+
     /// A key for everything but the patch: equal keys give equal base measurements.
     pub fn base_key(&self) -> String {
         let mut f = self.clone();
@@ -616,6 +646,24 @@ mod tests {
         assert!(table.contains("over valid instances: Apply 75.00% (3/4)"), "{table}");
         assert!(table.contains("over all instances (SWE-Perf): Apply 60.00% (3/5)"), "{table}");
         assert!(render_markdown(&s).starts_with("| instance |"));
+    }
+
+    #[test]
+    fn a_changed_shim_or_guest_file_changes_its_fingerprint_field() {
+        let shims = sandbox::FUEL_SOURCES;
+        let mut edited: Vec<(&str, String)> = shims.iter().map(|(n, t)| (*n, t.to_string())).collect();
+        let at = edited.iter().position(|(n, _)| *n == "src/sandbox/shims.rs").expect("the shims are covered");
+        edited[at].1.push_str("\n// one more line\n");
+        let edited: Vec<(&str, &str)> = edited.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        assert_ne!(build_sha256(shims), build_sha256(&edited));
+        let guest = sandbox::GUEST_FILES;
+        let mut g: Vec<(&str, String)> = guest.iter().map(|(n, t)| (*n, t.to_string())).collect();
+        g[0].1.push(' ');
+        let g: Vec<(&str, &str)> = g.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        assert_ne!(guest_code_sha256(guest), guest_code_sha256(&g));
+        for covered in ["src/sandbox/mod.rs", "src/sandbox/shims.rs", "src/sandbox/bytecode.rs", "src/measure.rs", "Cargo.lock"] {
+            assert!(shims.iter().any(|(n, _)| *n == covered), "{covered} can move fuel and must be fingerprinted");
+        }
     }
 
     #[test]

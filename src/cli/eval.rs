@@ -208,8 +208,8 @@ pub fn prefetch_runtimes(evaluator: &Evaluator, instances: &[Instance]) -> Resul
     names.dedup();
     for name in names {
         let spinner = super::progress::Spinner::new_hidden_until_used();
-        evaluator
-            .sandbox()
+        let Some(sandbox) = evaluator.sandbox() else { return Ok(()) };
+        sandbox
             .runtime(name, &|p| spinner.update(name, p))
             .with_context(|| format!("preparing runtime {name}"))?;
         spinner.clear();

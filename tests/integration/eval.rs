@@ -62,18 +62,14 @@ fn evaluate(instances: &[Instance], preds: &Predictions, output: &Path, run_id: 
 #[test]
 fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
     let root = tempfile::tempdir().unwrap();
-    let ids = ["gold", "breaks", "noapply", "slower", "escapes", "loops", "missing"];
+    // Status transitions are covered by the scripted runner (`scripted.rs`); these are the ones
+    // only a real guest produces, end to end: a real gain, a patch that escapes, a guest that
+    // loops until its fuel runs out.
+    let ids = ["gold", "escapes", "loops", "missing"];
     let dir = instances_dir(root.path(), &ids);
     let instances = instance::load_all(&dir).unwrap();
     let gold_patch = std::fs::read_to_string(fixture().join("expert.patch")).unwrap();
-    let preds = predictions(&[
-        ("gold", &gold_patch),
-        ("breaks", BREAKS_A_TEST),
-        ("noapply", DOES_NOT_APPLY),
-        ("slower", SLOWER),
-        ("escapes", ESCAPES),
-        ("loops", LOOPS_FOREVER),
-    ]);
+    let preds = predictions(&[("gold", &gold_patch), ("escapes", ESCAPES), ("loops", LOOPS_FOREVER)]);
     let out = evaluate(&instances, &preds, root.path(), "kinds");
     let by_id = |id: &str| out.reports.iter().find(|r| r.instance_id == id).unwrap();
 
@@ -86,19 +82,6 @@ fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
     let (b, p) = (gold.efficiency_tests[1].base_fuel.unwrap(), gold.efficiency_tests[1].patched_fuel.unwrap());
     assert!(b.abs_diff(p) * 200 < b, "untouched test: {b} -> {p}");
     assert!(gold.performance > 0.25);
-
-    let breaks = by_id("breaks");
-    assert_eq!((breaks.status, breaks.applied, breaks.correct, breaks.performance), (InstanceStatus::Incorrect, true, false, 0.0));
-
-    let noapply = by_id("noapply");
-    assert_eq!((noapply.status, noapply.applied, noapply.performance), (InstanceStatus::NotApplied, false, 0.0));
-
-    let slower = by_id("slower");
-    assert_eq!(slower.status, InstanceStatus::Correct, "{:?}", slower.detail);
-    assert!(slower.efficiency_tests[0].patched_fuel > slower.efficiency_tests[0].base_fuel);
-    assert_eq!(slower.efficiency_tests[0].gain, 0.0);
-    // Only the untouched test's allocator residual (well under 1%) remains in the mean.
-    assert!(slower.performance < 0.005, "{}", slower.performance);
 
     let escapes = by_id("escapes");
     assert_eq!((escapes.status, escapes.applied), (InstanceStatus::NotApplied, false));
@@ -114,10 +97,10 @@ fn every_kind_of_prediction_is_scored_as_swe_perf_would() {
 
     // SWE-Perf's metrics: sums over the dataset's instances divided by their number.
     let s = &out.summary;
-    assert_eq!((s.counts.total, s.counts.valid, s.counts.submitted, s.counts.applied, s.counts.correct), (7, 7, 6, 4, 2));
-    assert!((s.apply - 4.0 / 7.0).abs() < 1e-12);
-    assert!((s.correctness - 2.0 / 7.0).abs() < 1e-12);
-    assert!((s.performance - (gold.performance + slower.performance) / 7.0).abs() < 1e-12);
+    assert_eq!((s.counts.total, s.counts.valid, s.counts.submitted, s.counts.applied, s.counts.correct), (4, 4, 3, 2, 1));
+    assert_eq!(s.apply, 2.0 / 4.0);
+    assert_eq!(s.correctness, 1.0 / 4.0);
+    assert_eq!(s.performance, gold.performance / 4.0);
 
     // Every instance has its folder, applied patch, logs and report.
     let gold_dir = out.run_dir.join("gold");

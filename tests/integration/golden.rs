@@ -123,38 +123,36 @@ fn check_or_bless(found_part: impl FnOnce(&mut Golden), what: &str) {
     );
 }
 
+/// One pass over the bundled set checks it three ways: `sweperf validate` (every instance valid,
+/// the expert patch gaining enough, fuel identical across two measurements in this process),
+/// and the golden table (the same fuel as on the machine that blessed it).
 #[test]
-fn the_bundled_gold_run_matches_the_golden_fuel_table() {
-    let output = tempfile::tempdir().unwrap();
-    // --force: measured afresh here, never from the base cache.
-    let out = sweperf_cmd()
-        .args(["eval", "--predictions", "gold", "--force", "--run-id", "golden", "--instances"])
-        .arg(root().join("instances"))
-        .arg("--output-dir")
-        .arg(output.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let summary: sweperf::Summary = serde_json::from_slice(&std::fs::read(output.path().join("gold.golden.json")).unwrap()).unwrap();
-    assert_eq!((summary.apply, summary.correctness), (1.0, 1.0), "every expert patch applies and passes");
+fn every_bundled_instance_validates_with_the_golden_fuel() {
+    let out = sweperf_cmd().args(["validate", "--json", "--instances"]).arg(root().join("instances")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let count = std::fs::read_dir(root().join("instances")).unwrap().filter(|e| e.as_ref().unwrap().path().join("instance.toml").exists()).count();
+    assert!(count >= 10, "the benchmark bundles at least 10 instances, found {count}");
+    assert!(stderr.contains(&format!("{count} of {count} instance(s) valid")), "{stderr}");
+    let validations: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let reports: Vec<sweperf::InstanceReport> = validations.iter().map(|v| serde_json::from_value(v["report"].clone()).unwrap()).collect();
     check_or_bless(
         |g| {
-            g.instances = summary
-                .instances
+            g.instances = reports
                 .iter()
-                .map(|i| {
-                    let runtime = i.fingerprint.as_ref().unwrap().runtime.name.clone();
-                    let tests = i.efficiency_tests.iter().map(|t| (t.nodeid.clone(), [t.base_fuel.unwrap(), t.patched_fuel.unwrap()])).collect();
-                    (i.instance_id.clone(), GoldenInstance { runtime, tests })
+                .map(|r| {
+                    let runtime = r.fingerprint.as_ref().unwrap().runtime.name.clone();
+                    let tests = r.efficiency_tests.iter().map(|t| (t.nodeid.clone(), [t.base_fuel.unwrap(), t.patched_fuel.unwrap()])).collect();
+                    (r.instance_id.clone(), GoldenInstance { runtime, tests })
                 })
                 .collect();
         },
         "instances",
     );
-    // The summary's own figures are the golden ones.
+    // The reports' own figures are the golden ones.
     let golden = read_golden();
-    for i in &summary.instances {
-        assert_eq!(i.performance, golden.instances[&i.instance_id].performance(), "{}", i.instance_id);
+    for r in &reports {
+        assert_eq!(r.performance, golden.instances[&r.instance_id].performance(), "{}", r.instance_id);
     }
 }
 

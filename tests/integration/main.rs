@@ -1,5 +1,5 @@
-//! The one integration-test binary: the sandbox, the CLI and (later) evaluation, over shared
-//! helpers in `util`.
+//! The one integration-test binary: the sandbox, the CLI, evaluation (scripted and end to end)
+//! and the cheat suite, over shared helpers in `util`.
 
 mod util;
 
@@ -13,5 +13,6 @@ mod golden;
 mod integrity;
 mod isolation;
 mod limits;
+mod scripted;
 mod validate;
 mod verify;

@@ -40,28 +40,8 @@ impl Guest {
         self
     }
 
-    pub fn args(mut self, args: &[&str]) -> Self {
-        self.request.args = args.iter().map(|s| s.to_string()).collect();
-        self
-    }
-
     pub fn mount(mut self, host: &Path, guest: &str, access: sweperf::Access) -> Self {
         self.request.mounts.push(Mount::new(host, guest, access));
-        self
-    }
-
-    pub fn cwd(mut self, cwd: &str) -> Self {
-        self.request.cwd = Some(cwd.into());
-        self
-    }
-
-    pub fn path(mut self, guest_dir: &str) -> Self {
-        self.request.python_path.push(guest_dir.into());
-        self
-    }
-
-    pub fn env(mut self, k: &str, v: &str) -> Self {
-        self.request.env.push((k.into(), v.into()));
         self
     }
 

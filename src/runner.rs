@@ -1,0 +1,141 @@
+//! The seam between evaluation and the sandbox: a [`TestRunner`] measures one side of an
+//! instance (one pytest session on a tree) and fingerprints an evaluation.
+//!
+//! [`SandboxRunner`] is the real one: CPython in Wasmtime, through [`crate::measure`].
+//! [`ScriptedRunner`] returns sessions a script decides from the tree it is given, with no
+//! sandbox at all: evaluation, scoring, the integrity checks, resume, validate and verify are
+//! tested with it in milliseconds, and an embedder can dry-run its pipeline. This module must
+//! not score anything: it measures, and says what was measured.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::instance::Instance;
+use crate::measure::{self, TestPlan, TestRun};
+use crate::report::Fingerprint;
+use crate::runtime::Toolchain;
+use crate::sandbox::Sandbox;
+
+/// What a runner is asked to measure: one side of an instance.
+pub struct SideRequest<'a> {
+    pub instance: &'a Instance,
+    /// The tree under test (base or patched), a private copy.
+    pub tree: &'a Path,
+    /// The pytest arguments of the session (efficiency tests first).
+    pub node_ids: &'a [String],
+    pub seed: u64,
+}
+
+/// Measures sides of instances and fingerprints evaluations.
+pub trait TestRunner: Send + Sync {
+    /// The fingerprint an evaluation of `patch` on `instance` with `seed` carries.
+    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> Result<Fingerprint>;
+
+    /// One measured session on `request.tree`.
+    fn measure(&self, request: &SideRequest) -> Result<TestRun>;
+
+    /// Where base measurements are cached, if anywhere.
+    fn base_cache(&self, key: &str) -> Result<Option<PathBuf>>;
+
+    /// The sandbox behind this runner, if there is one (to provision runtimes ahead).
+    fn sandbox(&self) -> Option<&Sandbox> {
+        None
+    }
+}
+
+/// The real runner: pytest sessions in the sandbox, the tree's modules compiled ahead.
+pub struct SandboxRunner {
+    sandbox: Sandbox,
+}
+
+impl SandboxRunner {
+    /// A runner over `sandbox`.
+    pub fn new(sandbox: Sandbox) -> Self {
+        SandboxRunner { sandbox }
+    }
+
+    /// The instance's extra requirements, unpacked into a verified folder.
+    fn requirements(&self, instance: &Instance) -> Result<Option<PathBuf>> {
+        if instance.requirements.is_empty() {
+            return Ok(None);
+        }
+        let set = Toolchain {
+            wheels: instance.requirements.clone(),
+        };
+        Ok(Some(self.sandbox.home().toolchain_site(&set, &|_| {})?))
+    }
+}
+
+impl TestRunner for SandboxRunner {
+    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> Result<Fingerprint> {
+        Fingerprint::of(&self.sandbox, instance, patch, seed)
+    }
+
+    fn measure(&self, request: &SideRequest) -> Result<TestRun> {
+        let instance = request.instance;
+        let runtime = self.sandbox.runtime(&instance.runtime, &|_| {})?;
+        let requirements = self.requirements(instance)?;
+        let plan = TestPlan {
+            tree: request.tree,
+            node_ids: request.node_ids,
+            python_path: &instance.python_path,
+            requirements: requirements.as_deref(),
+            layers: &instance.layers,
+            limits: &instance.limits,
+            seed: request.seed,
+        };
+        // A tree that cannot be compiled is measured anyway: its modules compile on import.
+        measure::compile_tree(&self.sandbox, &runtime, &plan)?;
+        measure::run_tests(&self.sandbox, &runtime, &plan)
+    }
+
+    fn base_cache(&self, key: &str) -> Result<Option<PathBuf>> {
+        Ok(Some(self.sandbox.home().base_cache_path(key)?))
+    }
+
+    fn sandbox(&self) -> Option<&Sandbox> {
+        Some(&self.sandbox)
+    }
+}
+
+/// The script of a [`ScriptedRunner`]: the session for a side, decided from its request (the
+/// tree can be read to tell base from patched).
+pub type Script = dyn Fn(&SideRequest) -> TestRun + Send + Sync;
+
+/// A runner with no sandbox: sessions come from a script, fingerprints are built from the
+/// instance and patch hashes alone, and base measurements are cached in `cache` if given.
+pub struct ScriptedRunner {
+    script: Arc<Script>,
+    cache: Option<PathBuf>,
+}
+
+impl ScriptedRunner {
+    /// A runner whose sessions `script` returns; no base cache.
+    pub fn new(script: impl Fn(&SideRequest) -> TestRun + Send + Sync + 'static) -> Self {
+        ScriptedRunner {
+            script: Arc::new(script),
+            cache: None,
+        }
+    }
+
+    /// The same runner, caching base measurements in the folder `dir`.
+    pub fn with_base_cache(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cache = Some(dir.into());
+        self
+    }
+}
+
+impl TestRunner for ScriptedRunner {
+    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> Result<Fingerprint> {
+        Fingerprint::scripted(instance, patch, seed)
+    }
+
+    fn measure(&self, request: &SideRequest) -> Result<TestRun> {
+        Ok((self.script)(request))
+    }
+
+    fn base_cache(&self, key: &str) -> Result<Option<PathBuf>> {
+        Ok(self.cache.as_ref().map(|d| d.join(format!("{key}.json"))))
+    }
+}
