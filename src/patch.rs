@@ -85,6 +85,32 @@ fn parse_range(s: &str) -> Option<(usize, usize)> {
     Some((start, len))
 }
 
+/// Whether line `i` opens a hunk or another file's patch (`diff --git`, or `---`, `+++` and a
+/// hunk header: a removed `-- x` and an added `++ y` line are never followed by `@@`).
+fn starts_file_or_hunk(lines: &[&str], i: usize) -> bool {
+    let l = lines[i];
+    l.starts_with("@@ ")
+        || l.starts_with("diff --git ")
+        || (l.starts_with("--- ")
+            && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ "))
+            && lines.get(i + 2).is_some_and(|n| n.starts_with("@@ ")))
+}
+
+/// The first line after a complete hunk (at `i`, past any blank lines) that can only be more of
+/// that hunk: a context, added or removed line rather than a header or trailing text. git's
+/// `-- ` signature line (from `format-patch`) is not a removed line.
+fn excess_hunk_line(lines: &[&str], mut i: usize) -> Option<usize> {
+    while i < lines.len() && lines[i].is_empty() {
+        i += 1;
+    }
+    let l = *lines.get(i)?;
+    let file_header = l.starts_with("--- ") && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ "));
+    if starts_file_or_hunk(lines, i) || file_header || l == "-- " {
+        return None;
+    }
+    matches!(l.chars().next(), Some(' ' | '+' | '-')).then_some(i)
+}
+
 /// Parses a (possibly multi-file) unified diff.
 pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
     let lines: Vec<&str> = text.lines().collect();
@@ -145,16 +171,27 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
                 None => return Err(malformed(i, "a `---` line must be followed by `+++`")),
             }
         }
+        let mut hunk_no = 0;
         while i < lines.len() && lines[i].starts_with("@@") {
+            hunk_no += 1;
             let header = lines[i];
+            let file = fp.new_path.clone().or_else(|| fp.old_path.clone()).unwrap_or_default();
+            // Every complaint about a hunk names the file, the hunk and its header.
+            let bad_hunk = |line: usize, what: String| malformed(line, &format!("`{file}`, hunk {hunk_no} `{header}`: {what}"));
             let inner = header
                 .strip_prefix("@@ ")
                 .and_then(|h| h.split(" @@").next())
-                .ok_or_else(|| malformed(i, "bad hunk header"))?;
+                .ok_or_else(|| bad_hunk(i, "bad hunk header".into()))?;
             let mut parts = inner.split_whitespace();
-            let old = parts.next().and_then(|p| p.strip_prefix('-')).and_then(parse_range).ok_or_else(|| malformed(i, "bad old range in hunk header"))?;
-            let new = parts.next().and_then(|p| p.strip_prefix('+')).and_then(parse_range).ok_or_else(|| malformed(i, "bad new range in hunk header"))?;
+            let old = parts.next().and_then(|p| p.strip_prefix('-')).and_then(parse_range).ok_or_else(|| bad_hunk(i, "bad old range in hunk header".into()))?;
+            let new = parts.next().and_then(|p| p.strip_prefix('+')).and_then(parse_range).ok_or_else(|| bad_hunk(i, "bad new range in hunk header".into()))?;
             let (mut old_left, mut new_left) = (old.1, new.1);
+            let fewer = |old_left: usize, new_left: usize| {
+                format!(
+                    "the hunk has fewer lines than its header counts ({} old and {} new lines missing)",
+                    old_left, new_left
+                )
+            };
             let mut hunk = Hunk {
                 old_start: old.0,
                 lines: Vec::new(),
@@ -165,10 +202,14 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
             let mut last_kind = ' ';
             while i < lines.len() && (old_left > 0 || new_left > 0 || lines[i].starts_with('\\')) {
                 let l = lines[i];
+                // Another file's or hunk's header where this hunk still owes lines: it is short.
+                if starts_file_or_hunk(&lines, i) {
+                    return Err(bad_hunk(i, fewer(old_left, new_left)));
+                }
                 match l.chars().next() {
                     Some(' ') | None => {
                         if old_left == 0 || new_left == 0 {
-                            return Err(malformed(i, "hunk is longer than its header says"));
+                            return Err(bad_hunk(i, "the hunk has more context lines than its header counts".into()));
                         }
                         hunk.lines.push(Line::Context(l.get(1..).unwrap_or("").to_string()));
                         old_left -= 1;
@@ -177,7 +218,7 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
                     }
                     Some('-') => {
                         if old_left == 0 {
-                            return Err(malformed(i, "hunk removes more lines than its header says"));
+                            return Err(bad_hunk(i, "the hunk removes more lines than its header counts".into()));
                         }
                         hunk.lines.push(Line::Remove(l[1..].to_string()));
                         old_left -= 1;
@@ -185,7 +226,7 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
                     }
                     Some('+') => {
                         if new_left == 0 {
-                            return Err(malformed(i, "hunk adds more lines than its header says"));
+                            return Err(bad_hunk(i, "the hunk adds more lines than its header counts".into()));
                         }
                         hunk.lines.push(Line::Add(l[1..].to_string()));
                         new_left -= 1;
@@ -199,12 +240,17 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
                             hunk.new_no_eol = true;
                         }
                     },
-                    _ => return Err(malformed(i, "unexpected line inside a hunk")),
+                    _ => return Err(bad_hunk(i, format!("unexpected line inside the hunk; {}", fewer(old_left, new_left)))),
                 }
                 i += 1;
             }
             if old_left > 0 || new_left > 0 {
-                return Err(malformed(i.saturating_sub(1), "the patch ends inside a hunk"));
+                return Err(bad_hunk(i.saturating_sub(1), format!("the patch ends inside the hunk; {}", fewer(old_left, new_left))));
+            }
+            // Lines the header does not count would otherwise be skipped silently and the rest
+            // applied "exactly": a hunk with more lines than its header says is malformed.
+            if let Some(extra) = excess_hunk_line(&lines, i) {
+                return Err(bad_hunk(extra, "the hunk has more lines than its header counts".into()));
             }
             fp.hunks.push(hunk);
         }
@@ -571,6 +617,84 @@ diff --git a/pkg/old.py b/pkg/renamed.py\nsimilarity index 100%\nrename from pkg
         let patch = "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n+z\n";
         apply(dir.path(), patch).unwrap();
         assert_eq!(read(&dir, "a.txt"), "x\nz\n");
+    }
+
+    /// The error a malformed hunk gets, which must name the file and the hunk.
+    fn malformed_message(dir: &tempfile::TempDir, patch: &str) -> String {
+        match apply(dir.path(), patch) {
+            Err(PatchError::Malformed { message, .. }) => message,
+            other => panic!("expected a malformed-patch error for\n{patch}\ngot {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hunks_with_more_lines_than_their_header_are_rejected() {
+        let dir = tree(&[("a.py", BASE), ("b.py", "b\n")]);
+        for (patch, needle) in [
+            // One `+` line more than `+2,3` counts, so the last context line is one too many.
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,3 @@\n two\n-three\n+THREE\n+dropped\n four\n", "more context lines"),
+            // More added lines while removed ones are still owed.
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,2 @@\n two\n+THREE\n+dropped\n-three\n four\n", "adds more lines"),
+            // The header's lines are all there, then one more added line.
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,3 @@\n two\n-three\n+THREE\n four\n+dropped\n", "more lines than its header counts"),
+            // An extra removed line, and an extra context line, after the hunk.
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,3 @@\n two\n-three\n+THREE\n four\n-five\n", "more lines than its header counts"),
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,3 @@\n two\n-three\n+THREE\n four\n five\n", "more lines than its header counts"),
+            // ... even after a blank line, and in the second hunk of a file.
+            ("--- a/a.py\n+++ b/a.py\n@@ -1,1 +1,1 @@\n-one\n+ONE\n@@ -3,1 +3,1 @@\n-three\n+THREE\n\n+dropped\n", "hunk 2 `@@ -3,1 +3,1 @@`"),
+        ] {
+            let message = malformed_message(&dir, patch);
+            assert!(message.contains("`a.py`") && message.contains("hunk "), "names the file and the hunk: {message}");
+            assert!(message.contains(needle), "expected `{needle}` in: {message}");
+        }
+        assert_eq!(read(&dir, "a.py"), BASE, "nothing was applied");
+    }
+
+    #[test]
+    fn hunks_with_fewer_lines_than_their_header_are_rejected() {
+        let dir = tree(&[("a.py", BASE), ("b.py", "b\n")]);
+        for (patch, needle) in [
+            // The patch ends early.
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,4 @@\n two\n-three\n+THREE\n four\n", "ends inside the hunk"),
+            // The next hunk's header comes early.
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,3 +2,4 @@\n two\n-three\n+THREE\n four\n@@ -6,1 +7,1 @@\n-six\n+SIX\n", "fewer lines"),
+            // The next file comes early: its `---`/`+++` lines must not be read as this hunk's
+            // removed and added lines (and its hunks applied to this file).
+            ("--- a/a.py\n+++ b/a.py\n@@ -2,4 +2,4 @@\n two\n-three\n+THREE\n four\n--- a/b.py\n+++ b/b.py\n@@ -1 +1 @@\n-b\n+B\n", "fewer lines"),
+            ("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -2,4 +2,4 @@\n two\n-three\n+THREE\n four\ndiff --git a/b.py b/b.py\n--- a/b.py\n+++ b/b.py\n@@ -1 +1 @@\n-b\n+B\n", "fewer lines"),
+        ] {
+            let message = malformed_message(&dir, patch);
+            assert!(message.contains("`a.py`, hunk 1 `@@ -2,"), "names the file and the hunk: {message}");
+            assert!(message.contains(needle), "expected `{needle}` in: {message}");
+        }
+        assert_eq!((read(&dir, "a.py").as_str(), read(&dir, "b.py").as_str()), (BASE, "b\n"), "nothing was applied");
+    }
+
+    #[test]
+    fn what_may_follow_a_complete_hunk_is_accepted() {
+        // Blank lines between files, git's `format-patch` signature, and a `\` marker.
+        let dir = tree(&[("a.py", BASE), ("b.txt", "x\ny")]);
+        let patch = "--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-one\n+ONE\n\n\n--- a/b.txt\n+++ b/b.txt\n@@ -2 +2 @@\n-y\n\\ No newline at end of file\n+z\n\\ No newline at end of file\n-- \n2.43.0\n\n";
+        assert_eq!(apply(dir.path(), patch), Ok(ApplyMethod::Exact));
+        assert!(read(&dir, "a.py").starts_with("ONE\n"));
+        assert_eq!(read(&dir, "b.txt"), "x\nz");
+    }
+
+    #[test]
+    fn the_bundled_patches_still_parse() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut patches = vec![root.join("tests/fixtures/report-pipeline-copies-naive.patch"), root.join("tests/fixtures/tiny-dedupe/expert.patch")];
+        for entry in fs::read_dir(root.join("instances")).unwrap() {
+            let p = entry.unwrap().path().join("expert.patch");
+            if p.exists() {
+                patches.push(p);
+            }
+        }
+        assert!(patches.len() > 5);
+        for p in patches {
+            let files = parse(&fs::read_to_string(&p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(files.iter().all(|f| !f.hunks.is_empty()), "{}", p.display());
+        }
     }
 
     #[test]
