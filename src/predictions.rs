@@ -30,6 +30,31 @@ pub fn gold(instances: &[Instance]) -> Predictions {
     }
 }
 
+/// Checks that a model name can name the run's folder for that model: each `/` becomes `__`
+/// (see [`crate::run::model_dir_name`]), and what remains must be one ordinary folder name, so
+/// that a model can neither write outside the run folder (`..`) nor share another model's
+/// folder (an empty name is the run folder itself). `Err` says what is wrong and what to do.
+pub fn check_model_name(name: &str) -> Result<(), String> {
+    /// Leaves room for `.<run_id>.json` in a 255-byte file name.
+    const MAX_FOLDER_BYTES: usize = 160;
+    if name.trim().is_empty() {
+        return Err("is empty; give the model a name (it names the run's output folder)".into());
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!("`{}` contains the control character {c:?}; use printable characters", name.escape_debug()));
+    }
+    if name.contains('\\') {
+        return Err(format!("`{name}` contains `\\`; only `/` may separate the parts of a model name"));
+    }
+    if name == "." || name == ".." {
+        return Err(format!("is `{name}`, which names a folder outside the model's own; give the model a name"));
+    }
+    if crate::run::model_dir_name(name).len() > MAX_FOLDER_BYTES {
+        return Err(format!("is longer than {MAX_FOLDER_BYTES} bytes; it names a folder, so shorten it"));
+    }
+    Ok(())
+}
+
 /// Reads a predictions file, checking every line against the known instance ids.
 pub fn load(path: &Path, known_ids: &[&str]) -> Result<Predictions> {
     let shown = path.display().to_string();
@@ -55,6 +80,7 @@ pub fn load(path: &Path, known_ids: &[&str]) -> Result<Predictions> {
         };
         let id = field("instance_id", false)?;
         let name = field("model_name_or_path", false)?;
+        check_model_name(&name).map_err(|why| at(line, format!("`model_name_or_path` {why}")))?;
         // SWE-bench writes `null` for a model that produced no patch: it counts as empty.
         let patch = field("model_patch", true)?;
         if !known_ids.contains(&id.as_str()) {
@@ -88,6 +114,22 @@ pub fn load(path: &Path, known_ids: &[&str]) -> Result<Predictions> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn model_names_that_would_leave_or_share_a_folder_are_refused() {
+        let long = "m".repeat(161);
+        for bad in ["", "  ", ".", "..", "a\\b", "..\\x", "a\nb", "a\u{1b}[2Jb", "a\tb", &long] {
+            let line = serde_json::json!({"instance_id": "a", "model_name_or_path": bad, "model_patch": "x"}).to_string();
+            let err = load_text(&format!("{line}\n")).unwrap_err().to_string();
+            assert!(err.contains("preds.jsonl:1:") && err.contains("`model_name_or_path`"), "`{}`: {err}", bad.escape_debug());
+        }
+        // `/` maps to `__`, so a path-like name stays one folder inside the run folder.
+        for good in ["m", "org/model-7b", "gpt-4o.2026", "some model (v2)", "../x", "/ckpt/model", "./m", "..."] {
+            assert!(check_model_name(good).is_ok(), "{good}");
+            let dir = crate::run::model_dir_name(good);
+            assert!(!dir.contains('/') && dir != "." && dir != "..", "{good} -> {dir}");
+        }
+    }
+
     fn load_text(text: &str) -> Result<Predictions> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("preds.jsonl");
@@ -115,6 +157,7 @@ mod tests {
             (format!("{ok}{ok}"), ":2: duplicate instance id `a` (first on line 1)"),
             (format!("{ok}{{\"instance_id\": \"b\", \"model_name_or_path\": \"other\", \"model_patch\": \"x\"}}\n"), ":2: model `other` differs"),
             ("".to_string(), "holds no predictions"),
+            (format!("{ok}{{\"instance_id\": \"b\", \"model_name_or_path\": \"m\\u0000\", \"model_patch\": \"x\"}}\n"), ":2: `model_name_or_path` `m\\0` contains the control character"),
         ] {
             let err = load_text(&text).unwrap_err().to_string();
             assert!(err.contains(needle), "expected `{needle}` in `{err}`");

@@ -121,6 +121,9 @@ pub fn run(
     on_event: &(dyn Fn(RunEvent) + Sync),
 ) -> Result<RunOutput> {
     check_run_id(&config.run_id)?;
+    // Loaded predictions are checked already; this guards predictions built in code.
+    crate::predictions::check_model_name(&predictions.model)
+        .map_err(|why| Error::Other(format!("the model name {why}")))?;
     let model_dir = model_dir_name(&predictions.model);
     let run_dir = config.output_dir.join(&config.run_id).join(&model_dir);
     fs::create_dir_all(&run_dir).context(|| format!("creating {}", run_dir.display()))?;
