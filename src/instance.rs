@@ -194,10 +194,11 @@ impl Instance {
                 return Err(bad(&manifest_path, format!("field `requirements[{i}].sha256` must be 64 hex digits")));
             }
         }
+        let limit = |field: &str, checked: std::result::Result<u64, String>| checked.map_err(|why| bad(&manifest_path, format!("field `limits.{field}`: {why}")));
         let limits = Limits {
             fuel: m.limits.fuel.unwrap_or(DEFAULT_FUEL),
-            memory_bytes: m.limits.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB) << 20,
-            timeout_ms: m.limits.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS) * 1000,
+            memory_bytes: limit("memory_mib", Limits::memory_bytes_from_mib(m.limits.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB)))?,
+            timeout_ms: limit("timeout_secs", Limits::timeout_ms_from_whole_secs(m.limits.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)))?,
             ..Limits::default()
         };
         let read = |name: &str| -> Result<String> {
@@ -366,6 +367,14 @@ mod tests {
     }
 
     #[test]
+    fn limits_are_read_in_mib_and_seconds() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = minimal(root.path(), "id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 4096\ntimeout_secs = 30\n");
+        let limits = Instance::load(&dir).unwrap().limits;
+        assert_eq!((limits.memory_bytes, limits.timeout_ms), (4 << 30, 30_000));
+    }
+
+    #[test]
     fn errors_name_the_file_and_the_field() {
         let root = tempfile::tempdir().unwrap();
         let cases = [
@@ -377,6 +386,10 @@ mod tests {
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/nope.py::test_x\"]\n", "tests/nope.py"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"../x.py::t\"]\n", "stay inside"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\nmin_expert_gain = 1.5\n", "min_expert_gain"),
+            // 2^44 MiB wraps to 0 bytes when shifted into bytes; 5000 MiB is past wasm32's 4 GiB.
+            ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 17592186044416\n", "field `limits.memory_mib`: 17592186044416 MiB"),
+            ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 5000\n", "field `limits.memory_mib`: 5000 MiB"),
+            ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\ntimeout_secs = 18446744073709552\n", "field `limits.timeout_secs`"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = []\n", "efficiency_tests"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\n", "efficiency_tests"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[[requirements]]\nname = \"numpy\"\nversion = \"2\"\nwheel = \"numpy-2-cp311-cp311-linux_x86_64.whl\"\nsha256 = \"00\"\n", "not a pure-Python wheel"),

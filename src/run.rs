@@ -63,8 +63,10 @@ pub fn check_run_id(run_id: &str) -> Result<()> {
 }
 
 fn log_text(run: &TestRun, cached: bool) -> String {
+    // A deadline's fuel is a lower bound (see sandbox::Outcome::fuel_is_exact).
+    let at_least = if run.status == crate::sandbox::Status::Deadline { "at least " } else { "" };
     let mut text = format!(
-        "# tests: {}\n# status: {}\n# fuel: {}\n# unaccounted fuel: {}\n# wall: {:.0} ms\n",
+        "# tests: {}\n# status: {}\n# fuel: {at_least}{}\n# unaccounted fuel: {}\n# wall: {:.0} ms\n",
         run.requested.join(" "),
         run.status,
         run.fuel,

@@ -103,17 +103,18 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
-    fn apply(&self, mut limits: Limits) -> Limits {
+    /// `limits` with the flags given applied; a value that cannot be a limit names its flag.
+    fn apply(&self, mut limits: Limits) -> Result<Limits> {
         if let Some(f) = self.fuel {
             limits.fuel = f;
         }
         if let Some(m) = self.memory_mib {
-            limits.memory_bytes = m << 20;
+            limits.memory_bytes = Limits::memory_bytes_from_mib(m).map_err(|why| anyhow::anyhow!("--memory-mib {m}: {why}"))?;
         }
         if let Some(t) = self.timeout {
-            limits.timeout_ms = (t * 1000.0) as u64;
+            limits.timeout_ms = Limits::timeout_ms_from_secs(t).map_err(|why| anyhow::anyhow!("--timeout {t}: {why}"))?;
         }
-        limits
+        Ok(limits)
     }
 }
 
@@ -319,6 +320,7 @@ fn runtime_fetch(names: Vec<String>) -> Result<i32> {
 }
 
 fn python(args: PythonArgs) -> Result<i32> {
+    let limits = args.limits.apply(Limits::default())?;
     let sandbox = sandbox()?;
     let mut request = RunRequest::new(args.args);
     for spec in &args.mounts {
@@ -349,7 +351,7 @@ fn python(args: PythonArgs) -> Result<i32> {
     }
     let runtime_name = environment.runtime.clone();
     request.seed = args.seed;
-    request.limits = args.limits.apply(Limits::default());
+    request.limits = limits;
     let rt = {
         let bar = progress::Spinner::new_hidden_until_used();
         let rt = sandbox.runtime(&runtime_name, &|p| bar.update(&runtime_name, p))?;
@@ -362,6 +364,7 @@ fn python(args: PythonArgs) -> Result<i32> {
             "runtime": runtime_name,
             "environment": environment.name,
             "outcome": outcome,
+            "fuel_exact": outcome.fuel_is_exact(),
         }))?);
     } else {
         print!("{}", outcome.stdout);
@@ -369,7 +372,14 @@ fn python(args: PythonArgs) -> Result<i32> {
         if outcome.stdout_truncated || outcome.stderr_truncated {
             eprintln!("sweperf: output was truncated at {} bytes per stream", request.limits.output_bytes);
         }
-        eprintln!("sweperf: {} | fuel {} | {:.0} ms", outcome.status, outcome.fuel, outcome.wall_ms);
+        // After a deadline the count is a lower bound, stale by the work since the guest's last
+        // call (see Outcome::fuel_is_exact): say so rather than print it as a measurement.
+        let fuel = if outcome.fuel_is_exact() {
+            format!("fuel {}", outcome.fuel)
+        } else {
+            format!("fuel at least {} (not a measurement: the deadline stops the count between updates)", outcome.fuel)
+        };
+        eprintln!("sweperf: {} | {fuel} | {:.0} ms", outcome.status, outcome.wall_ms);
         if outcome.status == Status::OutOfFuel {
             eprintln!("sweperf: raise the budget with --fuel N (this run used {})", outcome.fuel);
         }

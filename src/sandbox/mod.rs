@@ -9,6 +9,7 @@
 //! environment, randomness) reach the guest.
 
 mod bytecode;
+mod limits;
 mod output;
 mod shims;
 
@@ -28,6 +29,7 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
+pub use limits::MAX_MEMORY_MIB;
 pub use output::CappedPipe;
 pub use shims::{CLOCK_LOG_CAP, ClockLog, FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
 
@@ -186,7 +188,8 @@ pub enum Status {
     Exited { code: i32 },
     /// The fuel budget ran out.
     OutOfFuel,
-    /// The wall-clock deadline passed.
+    /// The wall-clock deadline passed. The fuel counted is then only a lower bound (see
+    /// [`Outcome::fuel_is_exact`]).
     Deadline,
     /// The program failed after its memory could not grow past the limit.
     MemoryLimit,
@@ -233,6 +236,17 @@ pub struct Outcome {
     pub clock_log: ClockLog,
     /// Wall-clock time in milliseconds (not deterministic; informational).
     pub wall_ms: f64,
+}
+
+impl Outcome {
+    /// Whether `fuel` is the exact count. Wasmtime keeps a running function's fuel in a local
+    /// and stores it only at calls, returns and when fuel runs out; its epoch check, which
+    /// raises the deadline trap, stores nothing first. So after [`Status::Deadline`] `fuel` is
+    /// what was stored last, a lower bound that is stale by everything since: a loop without
+    /// calls stores nothing, and a longer deadline reports the same figure.
+    pub fn fuel_is_exact(&self) -> bool {
+        self.status != Status::Deadline
+    }
 }
 
 /// Engine settings that can move a fuel count or an outcome; part of every fingerprint.

@@ -55,6 +55,21 @@ fn usage_errors_and_bad_input_have_distinct_exit_codes() {
 }
 
 #[test]
+fn a_deadline_fuel_figure_is_not_passed_off_as_a_measurement() {
+    sweperf_cmd()
+        .args(["python", "--timeout", "0.5", "--", "-c", "while True: pass"])
+        .assert()
+        .code(125)
+        .stderr(predicate::str::contains("deadline exceeded | fuel at least ").and(predicate::str::contains("--timeout")));
+    let out = sweperf_cmd().args(["python", "--json", "--timeout", "0.5", "--", "-c", "while True: pass"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["outcome"]["status"]["kind"].as_str(), v["fuel_exact"].as_bool()), (Some("deadline"), Some(false)));
+    let out = sweperf_cmd().args(["python", "--json", "--", "-c", "pass"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["fuel_exact"], true);
+}
+
+#[test]
 fn bad_mounts_are_clear_errors() {
     sweperf_cmd()
         .args(["python", "--mount", "/definitely/not/here:/data", "--", "-c", "pass"])
@@ -69,6 +84,19 @@ fn bad_mounts_are_clear_errors() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("/tmp is the sandbox's own"));
+}
+
+#[test]
+fn limits_that_cannot_be_met_name_their_flag() {
+    // 2^44 MiB used to wrap to 0 bytes; 4097 MiB is more than wasm32 addresses.
+    for (flag, value) in [("--memory-mib", "4097"), ("--memory-mib", "17592186044416"), ("--memory-mib", "0"), ("--timeout", "-1"), ("--timeout", "NaN")] {
+        sweperf_cmd()
+            .args(["python", &format!("{flag}={value}"), "--", "-c", "pass"])
+            .assert()
+            // Which failure code bad input gets is the CLI's exit-code table's business.
+            .failure()
+            .stderr(predicate::str::contains(format!("error: {flag} {value}: ")));
+    }
 }
 
 #[test]

@@ -20,6 +20,26 @@ fn an_infinite_loop_meets_the_deadline() {
     let o = g.run();
     assert_eq!(o.status, Status::Deadline, "{}", o.stderr);
     assert!(o.wall_ms < 10_000.0, "the deadline took {} ms", o.wall_ms);
+    assert!(!o.fuel_is_exact(), "a deadline's fuel is a lower bound");
+}
+
+/// Why a deadline's fuel is not a measurement: the loop makes no calls, so Wasmtime never
+/// stores its fuel counter, and four times the deadline reports the very same, stale figure,
+/// less than a whole `-c pass` costs.
+#[test]
+fn a_deadline_stops_the_fuel_count_where_it_was_last_stored() {
+    let deadline_fuel = |ms: u64| {
+        let mut g = Guest::new(PY312).code("while True: pass").fuel(u64::MAX / 2);
+        g.request.limits.timeout_ms = ms;
+        let o = g.run();
+        assert_eq!(o.status, Status::Deadline);
+        o.fuel
+    };
+    let pass = Guest::new(PY312).code("pass").run_ok();
+    assert!(pass.fuel_is_exact());
+    let (short, long) = (deadline_fuel(300), deadline_fuel(1_200));
+    assert_eq!(short, long, "the count did not move while the loop ran");
+    assert!(short < pass.fuel, "{short} is less than `pass` ({}): stale", pass.fuel);
 }
 
 #[test]
