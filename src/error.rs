@@ -42,6 +42,18 @@ pub enum Error {
     #[error("{path}: `{member}` is not in the wheel; the manifest names a file the package does not ship")]
     MissingMember { path: PathBuf, member: String },
 
+    #[error(
+        "{path} is {problem} (mode {mode:03o}), but the compiled-module cache holds native code that sweperf runs; make it private with `chmod {chmod} '{path}'`, or set SWEPERF_HOME to a folder of your own"
+    )]
+    SharedCache {
+        path: PathBuf,
+        mode: u32,
+        /// What makes it unsafe, e.g. "writable by other users".
+        problem: &'static str,
+        /// The `chmod` mode argument that fixes it.
+        chmod: &'static str,
+    },
+
     #[error("invalid mount `{spec}`: {message}")]
     BadMount { spec: String, message: String },
 

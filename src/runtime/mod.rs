@@ -6,6 +6,7 @@
 //! callback the caller renders).
 
 pub mod manifest;
+mod seal;
 
 use std::collections::HashSet;
 use std::fs;
@@ -244,9 +245,11 @@ impl Home {
         Ok(self.dir("base-cache")?.join(format!("{key}.json")))
     }
 
-    /// Where the compiled module for `wasm_sha256` under an engine with `engine_key` lives.
+    /// Where the compiled module for `wasm_sha256` under an engine with `engine_key` lives;
+    /// refuses a cache that other users can write to. Load it only if
+    /// [`Home::compiled_module_is_sealed`].
     pub fn compiled_module_path(&self, runtime: &str, wasm_sha256: &str, engine_key: &str) -> Result<PathBuf> {
-        let dir = self.dir("modules")?;
+        let dir = self.modules_dir()?;
         Ok(dir.join(format!("{runtime}-{}-{engine_key}.cwasm", &wasm_sha256[..16])))
     }
 }

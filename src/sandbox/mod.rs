@@ -427,22 +427,22 @@ impl Sandbox {
         Ok(rt)
     }
 
-    /// Loads the compiled module from the cache if its hash checks, else compiles and caches it.
+    /// Loads the compiled module from the cache if it carries this user's seal for this runtime
+    /// and engine, else compiles, seals and caches it.
     fn load_module(&self, rt: &mut ProvisionedRuntime, progress: ProgressFn) -> Result<Module> {
         let manifest = rt.manifest.clone();
-        let cwasm = self.home.compiled_module_path(&manifest.name, &manifest.module.sha256, &self.engine_key())?;
-        // A verified compiled module stands for the module file it was compiled from.
-        let sidecar = cwasm.with_extension("cwasm.sha256");
-        if let (true, Ok(expected)) = (cwasm.exists(), fs::read_to_string(&sidecar)) {
-            if runtime::verify_file(&cwasm, expected.trim()).is_ok() {
-                // SAFETY: the file is in the user's private cache, was written by this code from
-                // a verified module, and still hashes to what was recorded when it was written.
+        let engine_key = self.engine_key();
+        let cwasm = self.home.compiled_module_path(&manifest.name, &manifest.module.sha256, &engine_key)?;
+        if cwasm.exists() {
+            if self.home.compiled_module_is_sealed(&cwasm, &manifest.module.sha256, &engine_key)? {
+                // SAFETY: the file is in the user's private cache and carries a seal that only
+                // this user's key makes, over its bytes, the verified runtime module's hash and
+                // this engine: it was compiled by sweperf from exactly that module.
                 if let Ok(module) = unsafe { Module::deserialize_file(&self.engine, &cwasm) } {
                     return Ok(module);
                 }
             }
-            let _ = fs::remove_file(&cwasm);
-            let _ = fs::remove_file(&sidecar);
+            self.home.discard_compiled_module(&cwasm);
         }
         rt.module = self.home.module_file(&manifest, progress)?;
         progress(&Progress::Compiling {
@@ -453,13 +453,7 @@ impl Sandbox {
         let bytes = module
             .serialize()
             .map_err(|e| Error::wasmtime("serialising the compiled module", e))?;
-        let digest = {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(&bytes))
-        };
-        // The sidecar first: a module without a matching sidecar is never loaded.
-        runtime::write_atomic(&sidecar, digest.as_bytes())?;
-        runtime::write_atomic(&cwasm, &bytes)?;
+        self.home.store_compiled_module(&cwasm, &bytes, &manifest.module.sha256, &engine_key)?;
         Ok(module)
     }
 
