@@ -74,6 +74,15 @@ impl Home {
         Ok(dir)
     }
 
+    /// The folder that holds the sandbox runs' scratch folders; refuses a home that other users
+    /// can write to (they could swap folders a run writes to or cleans).
+    pub fn scratch_dir(&self) -> Result<PathBuf> {
+        let dir = self.dir("scratch")?;
+        seal::check_not_shared(&self.root)?;
+        seal::check_not_shared(&dir)?;
+        Ok(dir)
+    }
+
     /// Holds an exclusive lock named `name` in the cache until the returned file is dropped.
     pub fn lock(&self, name: &str) -> Result<fs::File> {
         let dir = self.dir("locks")?;

@@ -11,6 +11,7 @@
 mod bytecode;
 mod limits;
 mod output;
+mod scratch;
 mod shims;
 
 use std::collections::HashMap;
@@ -384,6 +385,8 @@ impl Sandbox {
             .func_wrap("host", "call", |_: i32, _: i32, _: i32, _: i32| -> i32 { -1 })
             .map_err(|e| Error::wasmtime("adding host.call", e))?;
         let trampoline = shims::compile_trampoline(&engine).map_err(|e| Error::wasmtime("compiling the trampoline", e))?;
+        // Scratch folders of runs whose process was killed would otherwise stay forever.
+        scratch::remove_stale(&home.scratch_dir()?)?;
         Ok(Sandbox {
             engine,
             linker,
@@ -459,7 +462,7 @@ impl Sandbox {
 
     /// Runs `request` on `runtime` in a fresh store with a private scratch folder.
     pub fn run(&self, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Outcome> {
-        let layout = GuestLayout::prepare(runtime, request)?;
+        let layout = GuestLayout::prepare(&self.home, runtime, request)?;
         let stdout = CappedPipe::new(request.limits.output_bytes);
         let stderr = CappedPipe::new(request.limits.output_bytes);
         let wasi = layout.wasi_ctx(runtime, request, &stdout, &stderr)?;
@@ -573,20 +576,17 @@ fn exit_status(code: i32, memory_hit: bool) -> Status {
 /// toolchain and sweperf's guest code (read-only), a private `/tmp` and `/dev`, then the user's
 /// mounts. Removed when dropped.
 struct GuestLayout {
-    /// Held so the folder lives as long as the run.
-    _scratch: tempfile::TempDir,
+    /// Held so the folder lives (and stays locked) as long as the run.
+    _scratch: scratch::Scratch,
     preopens: Vec<(PathBuf, String, Access)>,
 }
 
 impl GuestLayout {
-    fn prepare(runtime: &LoadedRuntime, request: &RunRequest) -> Result<Self> {
+    fn prepare(home: &Home, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Self> {
         for m in &request.mounts {
             validate_mount(m)?;
         }
-        let scratch = tempfile::Builder::new()
-            .prefix("sweperf-run-")
-            .tempdir()
-            .context(|| "creating the run's scratch folder".into())?;
+        let scratch = scratch::Scratch::create(&home.scratch_dir()?)?;
         let dir = |name: &str| -> Result<PathBuf> {
             let p = scratch.path().join(name);
             fs::create_dir_all(&p).context(|| format!("creating {}", p.display()))?;
