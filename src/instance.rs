@@ -26,6 +26,7 @@ pub const DEFAULT_MIN_EXPERT_GAIN: f64 = 0.03;
 pub const DEFAULT_FUEL: u64 = 2_000_000_000_000;
 pub const DEFAULT_MEMORY_MIB: u64 = 2048;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
+pub const DEFAULT_DISK_MIB: u64 = 512;
 
 /// Folders never copied into a private tree nor hashed: caches that change what a guest does.
 const SKIPPED_DIRS: &[&str] = &["__pycache__", ".pytest_cache", ".git", ".mypy_cache"];
@@ -64,6 +65,7 @@ struct LimitsFile {
     fuel: Option<u64>,
     memory_mib: Option<u64>,
     timeout_secs: Option<u64>,
+    disk_mib: Option<u64>,
 }
 
 /// A loaded, validated instance.
@@ -199,6 +201,7 @@ impl Instance {
             fuel: m.limits.fuel.unwrap_or(DEFAULT_FUEL),
             memory_bytes: limit("memory_mib", Limits::memory_bytes_from_mib(m.limits.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB)))?,
             timeout_ms: limit("timeout_secs", Limits::timeout_ms_from_whole_secs(m.limits.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)))?,
+            disk_bytes: limit("disk_mib", Limits::disk_bytes_from_mib(m.limits.disk_mib.unwrap_or(DEFAULT_DISK_MIB)))?,
             ..Limits::default()
         };
         let read = |name: &str| -> Result<String> {
@@ -363,15 +366,16 @@ mod tests {
         assert_eq!(i.correctness_tests, ["tests/test_a.py"]);
         assert_eq!(i.python_path, ["."]);
         assert_eq!(i.limits.fuel, DEFAULT_FUEL);
+        assert_eq!(i.limits.disk_bytes, DEFAULT_DISK_MIB << 20);
         assert_eq!(i.min_expert_gain, DEFAULT_MIN_EXPERT_GAIN);
     }
 
     #[test]
     fn limits_are_read_in_mib_and_seconds() {
         let root = tempfile::tempdir().unwrap();
-        let dir = minimal(root.path(), "id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 4096\ntimeout_secs = 30\n");
+        let dir = minimal(root.path(), "id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 4096\ntimeout_secs = 30\ndisk_mib = 64\n");
         let limits = Instance::load(&dir).unwrap().limits;
-        assert_eq!((limits.memory_bytes, limits.timeout_ms), (4 << 30, 30_000));
+        assert_eq!((limits.memory_bytes, limits.timeout_ms, limits.disk_bytes), (4 << 30, 30_000, 64 << 20));
     }
 
     #[test]
@@ -390,6 +394,8 @@ mod tests {
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 17592186044416\n", "field `limits.memory_mib`: 17592186044416 MiB"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\nmemory_mib = 5000\n", "field `limits.memory_mib`: 5000 MiB"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\ntimeout_secs = 18446744073709552\n", "field `limits.timeout_secs`"),
+            ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\ndisk_mib = 0\n", "field `limits.disk_mib`: 0 MiB"),
+            ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[limits]\ndisk_mib = 17592186044416\n", "field `limits.disk_mib`"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = []\n", "efficiency_tests"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\n", "efficiency_tests"),
             ("id = \"demo\"\nruntime = \"python-3.12\"\nefficiency_tests = [\"tests/test_a.py::test_x\"]\n[[requirements]]\nname = \"numpy\"\nversion = \"2\"\nwheel = \"numpy-2-cp311-cp311-linux_x86_64.whl\"\nsha256 = \"00\"\n", "not a pure-Python wheel"),

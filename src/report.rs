@@ -661,7 +661,7 @@ mod tests {
         g[0].1.push(' ');
         let g: Vec<(&str, &str)> = g.iter().map(|(n, t)| (*n, t.as_str())).collect();
         assert_ne!(guest_code_sha256(guest), guest_code_sha256(&g));
-        for covered in ["src/sandbox/mod.rs", "src/sandbox/shims.rs", "src/sandbox/bytecode.rs", "src/measure.rs", "Cargo.lock"] {
+        for covered in ["src/sandbox/mod.rs", "src/sandbox/shims.rs", "src/sandbox/quota.rs", "src/sandbox/bytecode.rs", "src/measure.rs", "Cargo.lock"] {
             assert!(shims.iter().any(|(n, _)| *n == covered), "{covered} can move fuel and must be fingerprinted");
         }
     }

@@ -100,6 +100,9 @@ pub struct LimitArgs {
     /// Wall-clock deadline per run, in seconds
     #[arg(long, value_name = "SECS")]
     timeout: Option<f64>,
+    /// Bytes a run may write to files, in MiB (each file or folder created counts 4 KiB)
+    #[arg(long, value_name = "MIB")]
+    disk_mib: Option<u64>,
 }
 
 impl LimitArgs {
@@ -113,6 +116,9 @@ impl LimitArgs {
         }
         if let Some(t) = self.timeout {
             limits.timeout_ms = Limits::timeout_ms_from_secs(t).map_err(|why| anyhow::anyhow!("--timeout {t}: {why}"))?;
+        }
+        if let Some(d) = self.disk_mib {
+            limits.disk_bytes = Limits::disk_bytes_from_mib(d).map_err(|why| anyhow::anyhow!("--disk-mib {d}: {why}"))?;
         }
         Ok(limits)
     }
@@ -385,6 +391,9 @@ fn python(args: PythonArgs) -> Result<i32> {
         }
         if outcome.status == Status::Deadline {
             eprintln!("sweperf: raise the deadline with --timeout SECS");
+        }
+        if outcome.status == Status::DiskLimit {
+            eprintln!("sweperf: a write was refused at the disk quota; raise it with --disk-mib N");
         }
     }
     Ok(match outcome.status {

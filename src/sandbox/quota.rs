@@ -1,0 +1,353 @@
+//! The disk quota: a guest may write at most [`super::Limits::disk_bytes`] to files during one
+//! run, whichever writable folder they are in (`/tmp`, `/dev`, a read-write mount).
+//!
+//! What is counted is bytes written (`fd_write`, `fd_pwrite`), not bytes kept: rewriting a file
+//! counts again. Creating a file, folder or link (`path_open` with `O_CREAT`,
+//! `path_create_directory`, `path_symlink`, `path_link`) costs [`ENTRY_CHARGE`], so a
+//! flood of empty files is bounded too. Writes to stdout and stderr are not counted (they go to
+//! capped in-memory pipes), but only while fds 1 and 2 still are stdout and stderr: closing or
+//! renumbering onto them makes them ordinary, counted fds. Past the quota the call fails with
+//! `ENOSPC`, as a full disk would, and the store remembers it so that a run that then fails is
+//! reported as [`super::Status::DiskLimit`].
+//!
+//! The originals are reached through a wasm trampoline (see `shims`), and every call through it
+//! gives back the fuel the trampoline used: the quota must not move a fuel count. This module
+//! must not change what a successful call does, only refuse calls past the quota.
+
+use wasmtime::{Caller, Engine, Extern, Instance, Linker, Module, Store, TypedFunc, WasmParams, WasmResults};
+
+use super::GuestState;
+
+const WASI: &str = "wasi_snapshot_preview1";
+
+const ERRNO_SUCCESS: i32 = 0;
+const ERRNO_NOSPC: i32 = 51;
+const OFLAGS_CREAT: i32 = 1;
+const IOVEC_SIZE: usize = 8;
+
+/// What creating one file, folder or link costs against the quota: one file-system block.
+pub const ENTRY_CHARGE: u64 = 4096;
+/// Fuel lent to the trampoline for one call and taken back after.
+const TRAMPOLINE_FUEL: u64 = 1_000;
+
+const TRAMPOLINE_WAT: &str = r#"
+(module
+  (import "wasi" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi" "fd_pwrite" (func $fd_pwrite (param i32 i32 i32 i64 i32) (result i32)))
+  (import "wasi" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi" "path_create_directory" (func $path_create_directory (param i32 i32 i32) (result i32)))
+  (import "wasi" "path_symlink" (func $path_symlink (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi" "path_link" (func $path_link (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
+  (import "guest" "memory" (memory 0))
+  (export "memory" (memory 0))
+  (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 call $fd_write)
+  (func (export "fd_pwrite") (param i32 i32 i32 i64 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 call $fd_pwrite)
+  (func (export "path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 local.get 7 local.get 8 call $path_open)
+  (func (export "path_create_directory") (param i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 call $path_create_directory)
+  (func (export "path_symlink") (param i32 i32 i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 call $path_symlink)
+  (func (export "path_link") (param i32 i32 i32 i32 i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 call $path_link)
+  (func (export "fd_close") (param i32) (result i32)
+    local.get 0 call $fd_close)
+  (func (export "fd_renumber") (param i32 i32) (result i32)
+    local.get 0 local.get 1 call $fd_renumber)
+)
+"#;
+
+const SHADOWED: [&str; 8] = [
+    "fd_write",
+    "fd_pwrite",
+    "path_open",
+    "path_create_directory",
+    "path_symlink",
+    "path_link",
+    "fd_close",
+    "fd_renumber",
+];
+
+type PathOpenParams = (i32, i32, i32, i32, i32, i64, i64, i32, i32);
+
+#[derive(Clone)]
+struct Originals {
+    fd_write: TypedFunc<(i32, i32, i32, i32), i32>,
+    fd_pwrite: TypedFunc<(i32, i32, i32, i64, i32), i32>,
+    path_open: TypedFunc<PathOpenParams, i32>,
+    path_create_directory: TypedFunc<(i32, i32, i32), i32>,
+    path_symlink: TypedFunc<(i32, i32, i32, i32, i32), i32>,
+    path_link: TypedFunc<(i32, i32, i32, i32, i32, i32, i32), i32>,
+    fd_close: TypedFunc<i32, i32>,
+    fd_renumber: TypedFunc<(i32, i32), i32>,
+}
+
+/// Per-store state of the quota.
+pub(super) struct DiskQuota {
+    limit: u64,
+    used: u64,
+    /// Whether a call was refused for the quota.
+    pub hit: bool,
+    /// Whether fds 0, 1 and 2 are still the original stdio streams (not counted).
+    stdio: [bool; 3],
+    originals: Option<Originals>,
+}
+
+impl DiskQuota {
+    pub fn new(limit: u64) -> Self {
+        DiskQuota {
+            limit,
+            used: 0,
+            hit: false,
+            stdio: [true; 3],
+            originals: None,
+        }
+    }
+
+    fn counts(&self, fd: i32) -> bool {
+        !usize::try_from(fd).ok().and_then(|i| self.stdio.get(i)).is_some_and(|s| *s)
+    }
+
+    /// Whether `bytes` more fit; a refusal is remembered.
+    fn admit(&mut self, bytes: u64) -> bool {
+        let fits = self.used.checked_add(bytes).is_some_and(|total| total <= self.limit);
+        if !fits {
+            self.hit = true;
+        }
+        fits
+    }
+
+    fn charge(&mut self, bytes: u64) {
+        self.used = self.used.saturating_add(bytes);
+    }
+
+    /// The fd no longer is (or never again will be) an original stdio stream.
+    fn forget_stdio(&mut self, fd: i32) {
+        if let Some(s) = usize::try_from(fd).ok().and_then(|i| self.stdio.get_mut(i)) {
+            *s = false;
+        }
+    }
+}
+
+/// Builds this store's trampoline to the unshadowed functions in `plain`.
+pub(super) fn install_originals(
+    store: &mut Store<GuestState>,
+    plain: &Linker<GuestState>,
+    trampoline: &Module,
+    guest: &Instance,
+) -> wasmtime::Result<()> {
+    let memory = guest
+        .get_memory(&mut *store, "memory")
+        .ok_or_else(|| wasmtime::format_err!("the runtime module exports no `memory`"))?;
+    let mut imports: Vec<Extern> = Vec::new();
+    for name in SHADOWED {
+        imports.push(plain.get(&mut *store, WASI, name)?);
+    }
+    imports.push(memory.into());
+    let instance = Instance::new(&mut *store, trampoline, &imports)?;
+    let originals = Originals {
+        fd_write: instance.get_typed_func(&mut *store, "fd_write")?,
+        fd_pwrite: instance.get_typed_func(&mut *store, "fd_pwrite")?,
+        path_open: instance.get_typed_func(&mut *store, "path_open")?,
+        path_create_directory: instance.get_typed_func(&mut *store, "path_create_directory")?,
+        path_symlink: instance.get_typed_func(&mut *store, "path_symlink")?,
+        path_link: instance.get_typed_func(&mut *store, "path_link")?,
+        fd_close: instance.get_typed_func(&mut *store, "fd_close")?,
+        fd_renumber: instance.get_typed_func(&mut *store, "fd_renumber")?,
+    };
+    store.data_mut().quota.originals = Some(originals);
+    Ok(())
+}
+
+pub(super) fn compile_trampoline(engine: &Engine) -> wasmtime::Result<Module> {
+    Module::new(engine, TRAMPOLINE_WAT)
+}
+
+fn originals(caller: &Caller<'_, GuestState>) -> wasmtime::Result<Originals> {
+    caller
+        .data()
+        .quota
+        .originals
+        .clone()
+        .ok_or_else(|| wasmtime::format_err!("WASI called before the sandbox finished setting up"))
+}
+
+/// Calls an original through the trampoline without charging the guest for the trampoline.
+fn call<P: WasmParams, R: WasmResults>(caller: &mut Caller<'_, GuestState>, f: &TypedFunc<P, R>, params: P) -> wasmtime::Result<R> {
+    let fuel = caller.get_fuel()?;
+    caller.set_fuel(fuel.saturating_add(TRAMPOLINE_FUEL))?;
+    let result = f.call(&mut *caller, params);
+    caller.set_fuel(fuel)?;
+    result
+}
+
+fn read_u32(caller: &mut Caller<'_, GuestState>, ptr: i32) -> Option<u32> {
+    let memory = caller.get_export("memory").and_then(Extern::into_memory)?;
+    let start = ptr as u32 as usize;
+    let bytes = memory.data(&*caller).get(start..start.checked_add(4)?)?;
+    Some(u32::from_le_bytes(bytes.try_into().ok()?))
+}
+
+/// The bytes an iovec array asks to write; `None` if it is not in memory (the original then
+/// reports the fault).
+fn requested(caller: &mut Caller<'_, GuestState>, iovs: i32, iovs_len: i32) -> Option<u64> {
+    let memory = caller.get_export("memory").and_then(Extern::into_memory)?;
+    let start = iovs as u32 as usize;
+    let len = (iovs_len as u32 as usize).checked_mul(IOVEC_SIZE)?;
+    let table = memory.data(&*caller).get(start..start.checked_add(len)?)?;
+    Some(table.chunks(IOVEC_SIZE).map(|iov| u64::from(u32::from_le_bytes(iov[4..8].try_into().unwrap()))).sum())
+}
+
+/// A write to `fd`: refused past the quota, else done and its bytes counted.
+fn write(
+    caller: &mut Caller<'_, GuestState>,
+    fd: i32,
+    (iovs, iovs_len, nwritten): (i32, i32, i32),
+    original: impl FnOnce(&mut Caller<'_, GuestState>) -> wasmtime::Result<i32>,
+) -> wasmtime::Result<i32> {
+    if !caller.data().quota.counts(fd) {
+        return original(caller);
+    }
+    if let Some(bytes) = requested(caller, iovs, iovs_len)
+        && !caller.data_mut().quota.admit(bytes)
+    {
+        return Ok(ERRNO_NOSPC);
+    }
+    let errno = original(caller)?;
+    if errno == ERRNO_SUCCESS
+        && let Some(n) = read_u32(caller, nwritten)
+    {
+        caller.data_mut().quota.charge(u64::from(n));
+    }
+    Ok(errno)
+}
+
+/// A call that creates one file-system entry (if `creates`): refused past the quota, else
+/// done and charged if it succeeded.
+fn create(
+    caller: &mut Caller<'_, GuestState>,
+    creates: bool,
+    original: impl FnOnce(&mut Caller<'_, GuestState>) -> wasmtime::Result<i32>,
+) -> wasmtime::Result<i32> {
+    if creates && !caller.data_mut().quota.admit(ENTRY_CHARGE) {
+        return Ok(ERRNO_NOSPC);
+    }
+    let errno = original(caller)?;
+    if creates && errno == ERRNO_SUCCESS {
+        caller.data_mut().quota.charge(ENTRY_CHARGE);
+    }
+    Ok(errno)
+}
+
+/// Shadows the writing WASI functions in `linker` (which must already hold WASI and allow
+/// shadowing).
+pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()> {
+    linker.func_wrap(
+        WASI,
+        "fd_write",
+        |mut caller: Caller<'_, GuestState>, fd: i32, iovs: i32, iovs_len: i32, nwritten: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.fd_write;
+            write(&mut caller, fd, (iovs, iovs_len, nwritten), |c| call(c, &f, (fd, iovs, iovs_len, nwritten)))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "fd_pwrite",
+        |mut caller: Caller<'_, GuestState>, fd: i32, iovs: i32, iovs_len: i32, offset: i64, nwritten: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.fd_pwrite;
+            write(&mut caller, fd, (iovs, iovs_len, nwritten), |c| call(c, &f, (fd, iovs, iovs_len, offset, nwritten)))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "path_open",
+        |mut caller: Caller<'_, GuestState>,
+         fd: i32,
+         dirflags: i32,
+         path: i32,
+         path_len: i32,
+         oflags: i32,
+         base: i64,
+         inheriting: i64,
+         fdflags: i32,
+         opened: i32|
+         -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.path_open;
+            let params = (fd, dirflags, path, path_len, oflags, base, inheriting, fdflags, opened);
+            create(&mut caller, oflags & OFLAGS_CREAT != 0, |c| call(c, &f, params))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "path_create_directory",
+        |mut caller: Caller<'_, GuestState>, fd: i32, path: i32, path_len: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.path_create_directory;
+            create(&mut caller, true, |c| call(c, &f, (fd, path, path_len)))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "path_symlink",
+        |mut caller: Caller<'_, GuestState>, old: i32, old_len: i32, fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.path_symlink;
+            create(&mut caller, true, |c| call(c, &f, (old, old_len, fd, new, new_len)))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "path_link",
+        |mut caller: Caller<'_, GuestState>, old_fd: i32, flags: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.path_link;
+            create(&mut caller, true, |c| call(c, &f, (old_fd, flags, old, old_len, new_fd, new, new_len)))
+        },
+    )?;
+    // A closed stdio fd is reused by the next open: from then on it is a file like any other.
+    linker.func_wrap(WASI, "fd_close", |mut caller: Caller<'_, GuestState>, fd: i32| -> wasmtime::Result<i32> {
+        let f = originals(&caller)?.fd_close;
+        caller.data_mut().quota.forget_stdio(fd);
+        call(&mut caller, &f, fd)
+    })?;
+    linker.func_wrap(WASI, "fd_renumber", |mut caller: Caller<'_, GuestState>, from: i32, to: i32| -> wasmtime::Result<i32> {
+        let f = originals(&caller)?.fd_renumber;
+        caller.data_mut().quota.forget_stdio(from);
+        caller.data_mut().quota.forget_stdio(to);
+        call(&mut caller, &f, (from, to))
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quota_admits_up_to_its_limit_and_remembers_a_refusal() {
+        let mut q = DiskQuota::new(10_000);
+        assert!(q.admit(ENTRY_CHARGE));
+        q.charge(ENTRY_CHARGE);
+        assert!(q.admit(10_000 - ENTRY_CHARGE));
+        assert!(!q.hit);
+        q.charge(10_000 - ENTRY_CHARGE);
+        assert!(q.admit(0));
+        assert!(!q.admit(1));
+        assert!(q.hit);
+        let mut full = DiskQuota::new(u64::MAX);
+        full.charge(u64::MAX);
+        assert!(!full.admit(1), "no overflow past the largest quota");
+    }
+
+    #[test]
+    fn stdio_is_exempt_until_closed_or_renumbered_onto() {
+        let mut q = DiskQuota::new(0);
+        assert!(!q.counts(1) && !q.counts(2));
+        assert!(q.counts(3) && q.counts(-1) && q.counts(i32::MAX));
+        q.forget_stdio(1);
+        assert!(q.counts(1) && !q.counts(2));
+        q.forget_stdio(7);
+        assert!(!q.counts(2));
+    }
+}
