@@ -154,6 +154,23 @@ fn every_bundled_instance_validates_with_the_golden_fuel() {
     for r in &reports {
         assert_eq!(r.performance, golden.instances[&r.instance_id].performance(), "{}", r.instance_id);
     }
+
+    // A fresh gold report of every bundled instance verifies in a new process (the bases come
+    // from the cache validate just filled; verify measures everything afresh).
+    let output = tempfile::tempdir().unwrap();
+    let out = sweperf_cmd()
+        .args(["eval", "--predictions", "gold", "--run-id", "audit", "--instances"])
+        .arg(root().join("instances"))
+        .arg("--output-dir")
+        .arg(output.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = output.path().join("gold.audit.json");
+    let out = sweperf_cmd().arg("verify").arg(&summary).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("verified: {count} instance(s)")), "{stderr}");
 }
 
 #[test]
