@@ -90,11 +90,26 @@ pub struct RepositoryRule {
     pub repo: String,
     /// The rule applies to versions up to and including this one (dotted numbers).
     pub max_version: Option<String>,
+    /// The rule applies to records created before this date (`YYYY-MM-DD`, exclusive).
+    pub before: Option<String>,
     pub environment: String,
     #[serde(default)]
     pub note: String,
     /// Why the repository cannot be evaluated, if it cannot (e.g. compiled extensions).
     pub unsupported: Option<String>,
+}
+
+/// Picks an environment by date for repositories without a rule: the Python release that was
+/// current when the code was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRule {
+    /// The rule applies to records created before this date (`YYYY-MM-DD`, exclusive); none:
+    /// to every dated record.
+    pub before: Option<String>,
+    pub environment: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +121,38 @@ pub struct Table {
     pub wheels: Vec<WheelRef>,
     #[serde(default)]
     pub repositories: Vec<RepositoryRule>,
+    #[serde(default)]
+    pub by_date: Vec<DateRule>,
+}
+
+/// Why an environment was chosen for a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    /// A `[[repositories]]` rule (its index in the table).
+    Repository(usize),
+    /// A `[[by_date]]` rule (its index).
+    Date(usize),
+    /// Nothing matched (or no date): the default runtime.
+    Default,
+    /// `--environment` on the command line.
+    Override,
+}
+
+/// The environment chosen for one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub environment: String,
+    /// Set when the repository rule marks the repository unsupported.
+    pub unsupported: Option<String>,
+    pub reason: Reason,
+}
+
+/// The day part of a `created_at` (`2023-05-01T10:00:00Z`, `2023-05-01 10:00`, `2023-05-01`).
+pub fn day_of(created_at: &str) -> Option<&str> {
+    let day = created_at.trim().get(..10)?;
+    let b = day.as_bytes();
+    let ok = b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    ok.then_some(day)
 }
 
 /// An environment with its requirements resolved to pinned wheels.
@@ -173,6 +220,19 @@ impl Table {
         }
         for rule in &table.repositories {
             table.resolve(&rule.environment).map_err(|_| bad(format!("repository `{}`: unknown environment `{}`", rule.repo, rule.environment)))?;
+            if let Some(d) = &rule.before {
+                if day_of(d) != Some(d.as_str()) {
+                    return Err(bad(format!("repository `{}`: `before = \"{d}\"` is not a YYYY-MM-DD date", rule.repo)));
+                }
+            }
+        }
+        for (i, rule) in table.by_date.iter().enumerate() {
+            table.resolve(&rule.environment).map_err(|_| bad(format!("by_date rule {}: unknown environment `{}`", i + 1, rule.environment)))?;
+            if let Some(d) = &rule.before {
+                if day_of(d) != Some(d.as_str()) {
+                    return Err(bad(format!("by_date rule {}: `before = \"{d}\"` is not a YYYY-MM-DD date", i + 1)));
+                }
+            }
         }
         Ok(table)
     }
@@ -206,16 +266,45 @@ impl Table {
         }
     }
 
-    /// The first rule for `repo` whose `max_version` admits `version`.
-    pub fn rule_for(&self, repo: &str, version: Option<&str>) -> Option<&RepositoryRule> {
-        self.repositories.iter().find(|r| {
+    /// The first rule for `repo` whose `max_version` admits `version` and whose `before`
+    /// admits `created_at` (a limited rule never matches a record without that field).
+    pub fn rule_for(&self, repo: &str, version: Option<&str>, created_at: Option<&str>) -> Option<(usize, &RepositoryRule)> {
+        let day = created_at.and_then(day_of);
+        self.repositories.iter().enumerate().find(|(_, r)| {
             r.repo.eq_ignore_ascii_case(repo)
                 && match (&r.max_version, version) {
                     (None, _) => true,
                     (Some(max), Some(v)) => version_le(v, max),
                     (Some(_), None) => false,
                 }
+                && before(r.before.as_deref(), day)
         })
+    }
+
+    /// The environment for a record of `repo`: its repository rule, else the Python that was
+    /// current at `created_at`, else the default runtime.
+    pub fn choose(&self, repo: &str, version: Option<&str>, created_at: Option<&str>) -> Choice {
+        if let Some((i, rule)) = self.rule_for(repo, version, created_at) {
+            return Choice {
+                environment: rule.environment.clone(),
+                unsupported: rule.unsupported.clone(),
+                reason: Reason::Repository(i),
+            };
+        }
+        if let Some(day) = created_at.and_then(day_of) {
+            if let Some((i, rule)) = self.by_date.iter().enumerate().find(|(_, r)| before(r.before.as_deref(), Some(day))) {
+                return Choice {
+                    environment: rule.environment.clone(),
+                    unsupported: None,
+                    reason: Reason::Date(i),
+                };
+            }
+        }
+        Choice {
+            environment: runtime::DEFAULT_RUNTIME.to_string(),
+            unsupported: None,
+            reason: Reason::Default,
+        }
     }
 
     /// (module, environments) for the guest's missing-module hint: which environments provide
@@ -235,6 +324,15 @@ impl Table {
             }
         }
         out
+    }
+}
+
+/// Whether a rule limited to dates `before` (exclusive) admits `day`.
+fn before(limit: Option<&str>, day: Option<&str>) -> bool {
+    match (limit, day) {
+        (None, _) => true,
+        (Some(limit), Some(day)) => day < limit,
+        (Some(_), None) => false,
     }
 }
 
@@ -269,6 +367,42 @@ mod tests {
             listed.sort();
             assert_eq!(on_disk, listed, "layer `{name}`: the compiled-in file list is out of date");
         }
+    }
+
+    #[test]
+    fn without_a_rule_the_python_of_the_commit_date_is_chosen() {
+        let t = Table::builtin().unwrap();
+        let env = |date: Option<&str>| t.choose("acme/tinylib", None, date).environment;
+        assert_eq!(env(Some("2021-06-01T12:00:00Z")), "python-3.11");
+        assert_eq!(env(Some("2024-03-31")), "python-3.11");
+        assert_eq!(env(Some("2024-04-01 00:00:00")), "python-3.12");
+        assert_eq!(env(Some("2025-11-30T08:00:00+02:00")), "python-3.12");
+        assert_eq!(env(None), crate::runtime::DEFAULT_RUNTIME);
+        assert_eq!(env(Some("last spring")), crate::runtime::DEFAULT_RUNTIME);
+        assert!(matches!(t.choose("acme/tinylib", None, Some("2021-01-01")).reason, Reason::Date(_)));
+    }
+
+    #[test]
+    fn sympy_gets_mpmath_and_hypothesis_by_date() {
+        let t = Table::builtin().unwrap();
+        let pick = |version: Option<&str>, date: Option<&str>| {
+            let c = t.choose("sympy/sympy", version, date);
+            let r = t.resolve(&c.environment).unwrap();
+            (c.environment, r.runtime, r.requirements.into_iter().map(|w| w.name).collect::<Vec<_>>())
+        };
+        let (env, rt, reqs) = pick(Some("1.7"), Some("2020-12-01"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11-legacy", "python-3.11"));
+        assert!(reqs.contains(&"mpmath".into()) && reqs.contains(&"setuptools".into()), "{reqs:?}");
+        // Version rules need a version: an undated 1.9 record still gets distutils.
+        assert_eq!(pick(Some("1.9"), None).0, "sympy-3.11-legacy");
+        let (env, rt, reqs) = pick(Some("1.12"), Some("2023-09-11T10:00:00Z"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11", "python-3.11"));
+        for needed in ["mpmath", "hypothesis", "attrs", "sortedcontainers"] {
+            assert!(reqs.contains(&needed.to_string()), "{needed} missing from {reqs:?}");
+        }
+        let (env, rt, _) = pick(Some("1.13"), Some("2024-06-17"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.12", "python-3.12"));
+        assert!(matches!(t.choose("SymPy/SymPy", None, Some("2024-06-17")).reason, Reason::Repository(_)));
     }
 
     #[test]
