@@ -27,6 +27,9 @@ pub struct Record {
     pub patch: String,
     pub test_patch: String,
     pub efficiency_test: Vec<String>,
+    /// sweperf's extension (not a SWE-Perf field): the tests run for correctness, node ids or
+    /// files; none: the efficiency tests' files.
+    pub correctness_test: Option<Vec<String>>,
     pub problem_statement: String,
     pub version: Option<String>,
     pub created_at: Option<String>,
@@ -199,6 +202,16 @@ fn check_record(map: &serde_json::Map<String, serde_json::Value>, line: usize, p
         }
     }
     let efficiency_test = efficiency_tests(map.get("efficiency_test"), problem);
+    let correctness_test = match map.get("correctness_test") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(|t| t.as_str().is_some_and(|t| inside_repo(crate::instance::node_file(t)))) => {
+            Some(Some(items.iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()))
+        }
+        Some(_) => {
+            problem(Some("correctness_test"), "must be a non-empty list of pytest node ids or test files inside the repository".into(), "fix it, or leave it out to run the efficiency tests' files");
+            None
+        }
+    };
     Some(Record {
         line,
         instance_id: instance_id?,
@@ -207,10 +220,16 @@ fn check_record(map: &serde_json::Map<String, serde_json::Value>, line: usize, p
         patch: patch?,
         test_patch: test_patch?,
         efficiency_test: efficiency_test?,
+        correctness_test: correctness_test?,
         problem_statement: problem_statement?,
         version: version?,
         created_at: created_at?,
     })
+}
+
+/// A relative path with `/` separators that stays inside the repository.
+fn inside_repo(file: &str) -> bool {
+    !(file.is_empty() || file.starts_with('/') || file.contains('\\') || file.split('/').any(|c| c == ".."))
 }
 
 fn kind(v: &serde_json::Value) -> &'static str {
@@ -266,7 +285,7 @@ fn efficiency_tests(value: Option<&serde_json::Value>, problem: &mut dyn FnMut(O
         if !t.contains("::") {
             problem(FIELD, format!("`{t}` names a file or folder, not a test"), "give pytest node ids (`path/test_file.py::test_name`, `path/test_file.py::TestClass::test_name`), as `pytest --collect-only -q` prints them");
             ok = false;
-        } else if file.is_empty() || file.starts_with('/') || file.contains('\\') || file.split('/').any(|c| c == "..") {
+        } else if !inside_repo(file) {
             problem(FIELD, format!("`{t}` is not a path inside the repository"), "node ids are relative to the repository root, with `/` separators and no `..`");
             ok = false;
         } else if tests.contains(&t.to_string()) {
@@ -406,6 +425,9 @@ pub fn import(record: &Record, repos_dir: &Path, out_dir: &Path, table: &Table, 
         toml_string(&environment),
         list(&record.efficiency_test)
     );
+    if let Some(tests) = &record.correctness_test {
+        manifest.push_str(&format!("correctness_tests = [{}]\n", list(tests)));
+    }
     if let Some(why) = &unsupported {
         manifest.push_str(&format!("unsupported = {}\n", toml_string(why)));
     }

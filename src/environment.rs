@@ -50,6 +50,37 @@ pub const LAYERS: &[Layer] = &[
         provides: &[],
         files: &[("_sweperf_init_posix_ids.py", include_str!("../runtimes/layers/posix-ids/_sweperf_init_posix_ids.py"))],
     },
+    Layer {
+        name: "ssl-absent",
+        about: "an `ssl` that imports and has nothing (no TLS in the sandbox), for test suites that import ssl at module level (psf/requests' conftest)",
+        provides: &["ssl"],
+        files: &[("ssl.py", include_str!("../runtimes/layers/ssl-absent/ssl.py"))],
+    },
+    Layer {
+        name: "markupsafe-native",
+        about: "MarkupSafe 2.1.5's own pure-Python implementation (its sdist's `_native.py`; PyPI has only compiled wheels), for jinja2 and sphinx",
+        provides: &["markupsafe"],
+        files: &[
+            ("markupsafe/__init__.py", include_str!("../runtimes/layers/markupsafe-native/markupsafe/__init__.py")),
+            ("markupsafe/_native.py", include_str!("../runtimes/layers/markupsafe-native/markupsafe/_native.py")),
+        ],
+    },
+    Layer {
+        name: "matplotlib-data",
+        about: "python-3.15-sci's matplotlib with its data (matplotlibrc, fonts) unpacked from the stdlib zip into /tmp when matplotlib is imported, for seaborn and plotting tests",
+        provides: &[],
+        files: &[("_sweperf_init_matplotlib_data.py", include_str!("../runtimes/layers/matplotlib-data/_sweperf_init_matplotlib_data.py"))],
+    },
+    Layer {
+        name: "multiprocessing-absent",
+        about: "a one-process `multiprocessing` (cpu_count 1, reduction for dill, Pool/Process refuse; no `synchronize`, so pylint runs serially)",
+        provides: &["multiprocessing"],
+        files: &[
+            ("multiprocessing/__init__.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/__init__.py")),
+            ("multiprocessing/reduction.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/reduction.py")),
+            ("multiprocessing/pool.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/pool.py")),
+        ],
+    },
 ];
 
 pub fn layer(name: &str) -> Option<&'static Layer> {
@@ -208,7 +239,7 @@ impl Table {
                 }
             }
             for r in &env.requirements {
-                if !table.wheels.iter().any(|w| &w.name == r) {
+                if table.wheel(r).is_none() {
                     return Err(bad(format!("environment `{}`: requirement `{r}` has no [[wheels]] entry", env.name)));
                 }
             }
@@ -237,6 +268,16 @@ impl Table {
         Ok(table)
     }
 
+    /// The wheel a requirement names: `name==version`, or `name` for the first wheel of that
+    /// name (a table may pin two versions of one project for different environments).
+    pub fn wheel(&self, requirement: &str) -> Option<&WheelRef> {
+        let (name, version) = match requirement.split_once("==") {
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (requirement.trim(), None),
+        };
+        self.wheels.iter().find(|w| w.name == name && version.is_none_or(|v| w.version == v))
+    }
+
     /// The environment `name` (or the runtime of that name, as an environment).
     pub fn resolve(&self, name: &str) -> Result<Resolved> {
         if let Some(env) = self.environments.iter().find(|e| e.name == name) {
@@ -247,7 +288,7 @@ impl Table {
                 requirements: env
                     .requirements
                     .iter()
-                    .map(|r| self.wheels.iter().find(|w| &w.name == r).cloned().expect("checked when loaded"))
+                    .map(|r| self.wheel(r).cloned().expect("checked when loaded"))
                     .collect(),
             });
         }
@@ -403,6 +444,14 @@ mod tests {
         let (env, rt, _) = pick(Some("1.13"), Some("2024-06-17"));
         assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.12", "python-3.12"));
         assert!(matches!(t.choose("SymPy/SymPy", None, Some("2024-06-17")).reason, Reason::Repository(_)));
+    }
+
+    #[test]
+    fn a_requirement_may_pin_one_of_two_versions() {
+        let t = Table::builtin().unwrap();
+        let astroid = |env: &str| t.resolve(env).unwrap().requirements.into_iter().find(|w| w.name == "astroid").unwrap().version;
+        assert!(astroid("python-3.12-pylint").starts_with("3.3."));
+        assert!(astroid("python-3.12-pylint-4").starts_with("4."));
     }
 
     #[test]

@@ -105,8 +105,13 @@ def choose_environment(table: dict, repo: str, version, created_at) -> str:
 def requirements(table: dict, env: str) -> list:
     for e in table.get("environments", []):
         if e["name"] == env:
-            wheels = {w["name"]: w["version"] for w in table.get("wheels", [])}
-            return [f"{r}=={wheels[r]}" for r in e.get("requirements", [])]
+            out = []
+            for r in e.get("requirements", []):
+                if "==" in r:
+                    out.append(r)
+                else:
+                    out.append(next(f"{w['name']}=={w['version']}" for w in table["wheels"] if w["name"] == r))
+            return out
     return []
 
 
@@ -185,6 +190,28 @@ def candidate_test_files(entry: dict, tree: Path, changed: list, test_files: lis
     return sorted(found)
 
 
+MAX_BASE_S = 2.0          # longest native call phase for an efficiency test
+CORRECTNESS_BUDGET_S = 8.0  # longest native run of the correctness tests (call phases)
+
+
+def correctness_tests(efficiency, base_times):
+    """None when the efficiency tests' files fit the budget (sweperf then runs the files);
+    else the efficiency tests plus the files' quickest passing tests, up to the budget."""
+    files = {t.split("::")[0] for t in efficiency}
+    in_files = {t: d for t, d in base_times.items() if t.split("::")[0] in files}
+    if sum(in_files.values()) <= CORRECTNESS_BUDGET_S:
+        return None
+    chosen, spent = list(efficiency), sum(base_times.get(t, 0) for t in efficiency)
+    for t, d in sorted(in_files.items(), key=lambda kv: kv[1]):
+        if t in chosen:
+            continue
+        if spent + d > CORRECTNESS_BUDGET_S:
+            break
+        chosen.append(t)
+        spent += d
+    return sorted(chosen)
+
+
 def mann_whitney_p(base, patched):
     """One-sided exact Mann-Whitney U test that `patched` runs are shorter than `base` runs:
     the probability of a U at least this large if both came from one distribution."""
@@ -210,14 +237,16 @@ def measure(entry, python, base, head, files, work, rounds, min_gain):
     """{nodeid: (base medians, head medians)} for tests that got clearly faster."""
     first_base = run_pytest(python, base, files, work, entry.get("timeout", 900))
     first_head = run_pytest(python, head, files, work, entry.get("timeout", 900))
+    # The sandbox runs 5-20x slower than native CPython: a test over max_base_s would take minutes.
     shortlist = [t for t in first_base if t in first_head and first_base[t] >= entry.get("min_base_s", 0.0005)
+                 and first_base[t] <= entry.get("max_base_s", MAX_BASE_S)
                  and first_head[t] <= (1 - min_gain * 0.75) * first_base[t]]
     shortlist.sort(key=lambda t: first_head[t] / first_base[t])
     shortlist = shortlist[:24]
     log(f"    {len(first_base)} tests passed on base, {len(first_head)} on the commit; shortlist {len(shortlist)}; "
         f"files take {sum(first_base.values()):.2f}s (call phases, base)")
     if not shortlist:
-        return {}, sum(first_base.values())
+        return {}, first_base
     samples = {t: ([], []) for t in shortlist}
     for _ in range(rounds):
         for side, tree in ((0, base), (1, head)):
@@ -236,12 +265,25 @@ def measure(entry, python, base, head, files, work, rounds, min_gain):
         if gain >= min_gain and mann_whitney_p(b, h) < 0.1:
             chosen[t] = {"base_s": round(statistics.median(b), 6), "patched_s": round(statistics.median(h), 6),
                          "gain": round(gain, 4)}
-    return chosen, sum(first_base.values())
+    return chosen, first_base
+
+
+# Where a repository writes its own version, when tags do not tell (sympy tags its releases on
+# release branches, so `git describe` on master finds an old one).
+VERSION_FILES = {"sympy/sympy": "sympy/release.py"}
 
 
 def version_of(m: Path, commit: str, entry: dict):
     if entry.get("version"):
         return str(entry["version"])
+    if entry["repo"] in VERSION_FILES:
+        try:
+            text = git(m, "show", f"{commit}:{VERSION_FILES[entry['repo']]}")
+            found = re.search(r"(\d+)\.(\d+)", text)
+            if found:
+                return f"{found.group(1)}.{found.group(2)}"
+        except RuntimeError:
+            pass
     try:
         tag = git(m, "describe", "--tags", "--abbrev=0", commit).strip()
     except RuntimeError:
@@ -271,7 +313,7 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
         return None, "the commit changes no non-test file"
     created_at = git(m, "show", "-s", "--format=%cI", commit).strip()
     message = git(m, "show", "-s", "--format=%B", commit).strip()
-    version = version_of(m, commit, entry)
+    version = version_of(m, commit, dict(entry, repo=repo))
     env = entry.get("environment") or choose_environment(table, repo, version, created_at)
     python = venv_for(work, env, requirements(table, env) + entry.get("native_requirements", []))
     base, head = work / "trees" / instance_id / "base", work / "trees" / instance_id / "head"
@@ -282,10 +324,12 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
     if not files:
         return None, "no candidate test file (name them with `tests` in real-dev.commits.toml)"
     log(f"    environment {env}; measuring {', '.join(files)}")
-    chosen, file_seconds = measure(entry, python, base, head, files, work, rounds, min_gain)
+    chosen, base_times = measure(entry, python, base, head, files, work, rounds, min_gain)
+    file_seconds = sum(base_times.values())
     if not chosen:
         return None, f"no test got clearly faster (median gain >= {min_gain:.0%} and Mann-Whitney p < 0.1 over {rounds} rounds)"
     best = sorted(chosen, key=lambda t: -chosen[t]["gain"])[:max_tests]
+    correctness = correctness_tests(best, base_times)
     shutil.rmtree(work / "trees" / instance_id, ignore_errors=True)
     subject = message.splitlines()[0] if message else ""
     body = entry.get("problem_statement") or message
@@ -299,6 +343,9 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
         "created_at": created_at,
         "version": version,
         "problem_statement": body + ("\n" if not body.endswith("\n") else ""),
+        # sweperf's extension: the tests run for correctness, when the efficiency tests' whole
+        # files would take too long in the sandbox (default: those files).
+        **({"correctness_test": correctness} if correctness else {}),
         # Not SWE-Perf fields (sweperf ignores them): where the record came from and what the
         # native measurement found, for comparing fuel gains with wall-clock gains.
         "commit": commit,
@@ -312,6 +359,17 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
     return record, None
 
 
+def write_records(out: Path, by_commit: dict) -> list:
+    """Writes the records in the order of real-dev.commits.toml."""
+    order = [e["commit"] for e in tomllib.loads(COMMITS.read_text())["commit"]]
+    rank = lambda r: next((i for i, c in enumerate(order) if r["commit"].startswith(c)), len(order))
+    records = sorted(by_commit.values(), key=rank)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in records))
+    tmp.replace(out)
+    return records
+
+
 def cmd_build(args):
     table = tomllib.loads(ENV_TABLE.read_text())
     entries = tomllib.loads(COMMITS.read_text())["commit"]
@@ -321,7 +379,7 @@ def cmd_build(args):
     work.mkdir(parents=True, exist_ok=True)
     out = Path(args.out)
     existing = {}
-    if args.only and out.exists():
+    if out.exists() and (args.only or args.keep):
         for line in out.read_text().splitlines():
             if line.strip():
                 r = json.loads(line)
@@ -339,9 +397,8 @@ def cmd_build(args):
         gains = ", ".join(f"{v['gain']:.0%}" for v in rec["native"]["tests"].values())
         log(f"    kept {len(rec['efficiency_test'])} test(s), native gains {gains}")
         existing[rec["commit"]] = rec
-    order = {e["commit"]: i for i, e in enumerate(tomllib.loads(COMMITS.read_text())["commit"])}
-    records = sorted(existing.values(), key=lambda r: next((i for c, i in order.items() if r["commit"].startswith(c)), 1 << 30))
-    out.write_text("".join(json.dumps(r, sort_keys=False) + "\n" for r in records))
+        write_records(out, existing)  # after each record: a long build can be interrupted
+    records = write_records(out, existing)
     log(f"wrote {len(records)} record(s) to {out}; {len(skipped)} commit(s) left out")
     for repo, c, why in skipped:
         log(f"  left out {repo} {c}: {why}")
@@ -371,11 +428,12 @@ def main():
     b = sub.add_parser("build")
     b.add_argument("--mirrors", required=True)
     b.add_argument("--only", nargs="*")
-    b.add_argument("--rounds", type=int, default=7)
+    b.add_argument("--rounds", type=int, default=5)
     b.add_argument("--min-gain", type=float, default=0.1)
     b.add_argument("--max-tests", type=int, default=3)
     b.add_argument("--work", default="/tmp/real-dev")
     b.add_argument("--out", default=str(DATASETS / "real-dev.jsonl"))
+    b.add_argument("--keep", action="store_true", help="keep the records already in --out (default with --only)")
     args = p.parse_args()
     {"build": cmd_build, "search": cmd_search}[args.cmd](args)
 
