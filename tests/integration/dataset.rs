@@ -205,6 +205,11 @@ fn without_a_repository_rule_the_environment_follows_the_commit_date() {
             dated("edge-1", json!("2024-03-31T23:59:59Z")),
             dated("new-1", json!("2024-04-01T00:00:00Z")),
             dated("undated-1", Value::Null),
+            {
+                let mut r = dated("picked-1", json!("2025-01-01"));
+                r["correctness_test"] = json!(["tests/test_dedupe.py::test_unique_large", "tests/test_dedupe.py::test_unique_empty"]);
+                r
+            },
         ],
     );
     let (out, out_dir) = import_manifests(root.path(), &dataset, &[]);
@@ -213,6 +218,9 @@ fn without_a_repository_rule_the_environment_follows_the_commit_date() {
     assert_eq!(manifest_environment(&out_dir, "edge-1"), "python-3.11");
     assert_eq!(manifest_environment(&out_dir, "new-1"), "python-3.12");
     assert_eq!(manifest_environment(&out_dir, "undated-1"), "python-3.12");
+    // sweperf's `correctness_test` extension becomes the instance's correctness tests.
+    let picked = sweperf::Instance::load(&out_dir.join("picked-1")).unwrap();
+    assert_eq!(picked.correctness_tests, ["tests/test_dedupe.py::test_unique_large", "tests/test_dedupe.py::test_unique_empty"]);
     // The date is recorded with the instance.
     let manifest = std::fs::read_to_string(out_dir.join("old-1/instance.toml")).unwrap();
     assert!(manifest.contains("created_at = \"2021-03-04T05:06:07Z\""), "{manifest}");

@@ -79,3 +79,24 @@ fn the_posix_ids_layer_acts_only_when_listed() {
     let without = Guest::new(PY312).code("from os import getuid").run();
     assert!(!without.status.success() && without.stderr.contains("getuid"), "{}", without.stderr);
 }
+
+#[test]
+fn ssl_absent_lets_ssl_import_and_nothing_more() {
+    let mut g = Guest::new(PY312).code(
+        "import ssl\ntry:\n    from ssl import SSLContext\nexcept ImportError as e:\n    print('import refused:', e)\ntry:\n    ssl.create_default_context()\nexcept AttributeError as e:\n    print('attribute refused:', e)\n",
+    );
+    g.request.layers = vec!["ssl-absent".into()];
+    let out = g.run_ok();
+    assert!(out.stdout.contains("import refused:") && out.stdout.contains("attribute refused:") && out.stdout.contains("ssl-absent"), "{}", out.stdout);
+}
+
+#[test]
+fn multiprocessing_absent_gives_dill_its_names_and_pylint_its_signal() {
+    let mut g = Guest::new(PY312).code(
+        "import multiprocessing\nfrom multiprocessing.reduction import _reduce_socket, ForkingPickler\nimport multiprocessing.pool\nprint(multiprocessing.cpu_count(), multiprocessing.current_process().name)\ntry:\n    from multiprocessing import synchronize\nexcept ImportError:\n    print('no synchronize')\ntry:\n    multiprocessing.pool.Pool(2)\nexcept NotImplementedError as e:\n    print('refused:', e)\n",
+    );
+    g.request.layers = vec!["multiprocessing-absent".into()];
+    let out = g.run_ok();
+    assert!(out.stdout.starts_with("1 MainProcess\nno synchronize\nrefused:"), "{}", out.stdout);
+    assert!(out.stdout.contains("multiprocessing-absent"), "{}", out.stdout);
+}
