@@ -72,6 +72,12 @@ pub const LAYERS: &[Layer] = &[
         files: &[("_sweperf_init_matplotlib_data.py", include_str!("../runtimes/layers/matplotlib-data/_sweperf_init_matplotlib_data.py"))],
     },
     Layer {
+        name: "network-absent",
+        about: "`socket.getaddrinfo` and friends (absent on WASI) raising socket.gaierror, so connecting fails as it does offline (a connection error, not AttributeError)",
+        provides: &[],
+        files: &[("_sweperf_init_network_absent.py", include_str!("../runtimes/layers/network-absent/_sweperf_init_network_absent.py"))],
+    },
+    Layer {
         name: "multiprocessing-absent",
         about: "a one-process `multiprocessing` (cpu_count 1, reduction for dill, Pool/Process refuse; no `synchronize`, so pylint runs serially)",
         provides: &["multiprocessing"],

@@ -5,6 +5,9 @@
         Lists candidate performance commits (commit messages about speed) for the repositories
         of datasets/real-dev.commits.toml, or for --repo.
 
+    real_dev.py correctness --mirrors DIR [--only ID ...] [--out FILE]
+        Recomputes the records' `correctness_test` (one native run of the files on the base).
+
     real_dev.py build --mirrors DIR [--only ID ...] [--rounds N] [--out FILE]
         For every commit listed in datasets/real-dev.commits.toml: splits its diff into the
         expert `patch` (non-test files) and the `test_patch`, unpacks the parent (plus the test
@@ -150,9 +153,12 @@ def diff(m: Path, a: str, b: str, paths: list) -> str:
 
 # ---- native measurement -----------------------------------------------------------------------
 
-def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int) -> dict:
+def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int, not_passed=None) -> dict:
+    """{nodeid: call seconds} of the tests that passed; the others' ids go into `not_passed`."""
     out = work / "timings.json"
     out.unlink(missing_ok=True)
+    other = work / "not-passed.json"
+    other.unlink(missing_ok=True)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(work),
@@ -160,6 +166,7 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "REAL_DEV_TIMINGS": str(out),
+        "REAL_DEV_NOT_PASSED": str(other),
         "MPLBACKEND": "Agg",
         # No network for the measured code: proxies that go nowhere.
         "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "",
@@ -173,13 +180,18 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
         return {}
     if not out.exists():
         return {}
+    if not_passed is not None and other.exists():
+        not_passed.update(json.loads(other.read_text()))
     return json.loads(out.read_text())
 
 
 def candidate_test_files(entry: dict, tree: Path, changed: list, test_files: list) -> list:
     if entry.get("tests"):
         return [t for t in entry["tests"] if (tree / t.split("::")[0]).exists()]
-    files = [t for t in test_files if t.endswith(".py") and Path(t).name.startswith("test") and (tree / t).exists()]
+    def collectable(t):  # test modules, not helpers (pylint names its unit tests unittest_*.py)
+        name = Path(t).name
+        return name.endswith(".py") and (name.startswith(("test_", "unittest_")) or name.endswith("_test.py"))
+    files = [t for t in test_files if collectable(t) and (tree / t).exists()]
     if files:
         return files
     wanted = {f"test_{Path(c).stem}.py" for c in changed if c.endswith(".py")}
@@ -194,12 +206,15 @@ MAX_BASE_S = 2.0          # longest native call phase for an efficiency test
 CORRECTNESS_BUDGET_S = 8.0  # longest native run of the correctness tests (call phases)
 
 
-def correctness_tests(efficiency, base_times):
-    """None when the efficiency tests' files fit the budget (sweperf then runs the files);
-    else the efficiency tests plus the files' quickest passing tests, up to the budget."""
+def correctness_tests(efficiency, base_times, not_passed):
+    """None when the efficiency tests' files pass natively and fit the budget (sweperf then runs
+    the files); else the efficiency tests plus the files' quickest passing tests, up to the
+    budget (a file with tests that fail or error natively, e.g. for want of a network server,
+    would make the base look broken)."""
     files = {t.split("::")[0] for t in efficiency}
     in_files = {t: d for t, d in base_times.items() if t.split("::")[0] in files}
-    if sum(in_files.values()) <= CORRECTNESS_BUDGET_S:
+    failing = [t for t in not_passed if t.split("::")[0] in files]
+    if not failing and sum(in_files.values()) <= CORRECTNESS_BUDGET_S:
         return None
     chosen, spent = list(efficiency), sum(base_times.get(t, 0) for t in efficiency)
     for t, d in sorted(in_files.items(), key=lambda kv: kv[1]):
@@ -235,7 +250,8 @@ def mann_whitney_p(base, patched):
 
 def measure(entry, python, base, head, files, work, rounds, min_gain):
     """{nodeid: (base medians, head medians)} for tests that got clearly faster."""
-    first_base = run_pytest(python, base, files, work, entry.get("timeout", 900))
+    not_passed = set()
+    first_base = run_pytest(python, base, files, work, entry.get("timeout", 900), not_passed)
     first_head = run_pytest(python, head, files, work, entry.get("timeout", 900))
     # The sandbox runs 5-20x slower than native CPython: a test over max_base_s would take minutes.
     shortlist = [t for t in first_base if t in first_head and first_base[t] >= entry.get("min_base_s", 0.0005)
@@ -246,7 +262,7 @@ def measure(entry, python, base, head, files, work, rounds, min_gain):
     log(f"    {len(first_base)} tests passed on base, {len(first_head)} on the commit; shortlist {len(shortlist)}; "
         f"files take {sum(first_base.values()):.2f}s (call phases, base)")
     if not shortlist:
-        return {}, first_base
+        return {}, first_base, not_passed
     samples = {t: ([], []) for t in shortlist}
     for _ in range(rounds):
         for side, tree in ((0, base), (1, head)):
@@ -265,7 +281,7 @@ def measure(entry, python, base, head, files, work, rounds, min_gain):
         if gain >= min_gain and mann_whitney_p(b, h) < 0.1:
             chosen[t] = {"base_s": round(statistics.median(b), 6), "patched_s": round(statistics.median(h), 6),
                          "gain": round(gain, 4)}
-    return chosen, first_base
+    return chosen, first_base, not_passed
 
 
 # Where a repository writes its own version, when tags do not tell (sympy tags its releases on
@@ -324,12 +340,12 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
     if not files:
         return None, "no candidate test file (name them with `tests` in real-dev.commits.toml)"
     log(f"    environment {env}; measuring {', '.join(files)}")
-    chosen, base_times = measure(entry, python, base, head, files, work, rounds, min_gain)
+    chosen, base_times, not_passed = measure(entry, python, base, head, files, work, rounds, min_gain)
     file_seconds = sum(base_times.values())
     if not chosen:
         return None, f"no test got clearly faster (median gain >= {min_gain:.0%} and Mann-Whitney p < 0.1 over {rounds} rounds)"
     best = sorted(chosen, key=lambda t: -chosen[t]["gain"])[:max_tests]
-    correctness = correctness_tests(best, base_times)
+    correctness = correctness_tests(best, base_times, not_passed)
     shutil.rmtree(work / "trees" / instance_id, ignore_errors=True)
     subject = message.splitlines()[0] if message else ""
     body = entry.get("problem_statement") or message
@@ -404,6 +420,37 @@ def cmd_build(args):
         log(f"  left out {repo} {c}: {why}")
 
 
+def cmd_correctness(args):
+    """Recomputes `correctness_test` of the records in --out: one native run of the efficiency
+    tests' files on the base (plus test_patch)."""
+    table = tomllib.loads(ENV_TABLE.read_text())
+    out = Path(args.out)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    records = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
+    for r in records:
+        if args.only and not any(o in r["instance_id"] or r["commit"].startswith(o) for o in args.only):
+            continue
+        m = mirror(Path(args.mirrors), r["repo"])
+        env = r.get("environment") or choose_environment(table, r["repo"], r.get("version"), r.get("created_at"))
+        entry = next((e for e in tomllib.loads(COMMITS.read_text())["commit"] if r["commit"].startswith(e["commit"])), {})
+        python = venv_for(work, env, requirements(table, env) + entry.get("native_requirements", []))
+        base = work / "trees" / r["instance_id"] / "base"
+        unpack(m, r["base_commit"], base)
+        apply_patch(base, r["test_patch"])
+        files = sorted({t.split("::")[0] for t in r["efficiency_test"]})
+        not_passed = set()
+        times = run_pytest(python, base, files, work, 900, not_passed)
+        c = correctness_tests(r["efficiency_test"], times, not_passed)
+        r.pop("correctness_test", None)
+        if c:
+            r["correctness_test"] = c
+        log(f"{r['instance_id']}: {len(times)} passed, {len(not_passed)} not; correctness_test "
+            f"{'= the files' if c is None else f'{len(c)} tests'}")
+        shutil.rmtree(work / "trees" / r["instance_id"], ignore_errors=True)
+    out.write_text("".join(json.dumps(x) + "\n" for x in records))
+
+
 def cmd_search(args):
     repos = [args.repo] if args.repo else sorted({e["repo"] for e in tomllib.loads(COMMITS.read_text())["commit"]})
     for repo in repos:
@@ -434,8 +481,13 @@ def main():
     b.add_argument("--work", default="/tmp/real-dev")
     b.add_argument("--out", default=str(DATASETS / "real-dev.jsonl"))
     b.add_argument("--keep", action="store_true", help="keep the records already in --out (default with --only)")
+    c = sub.add_parser("correctness")
+    c.add_argument("--mirrors", required=True)
+    c.add_argument("--only", nargs="*")
+    c.add_argument("--work", default="/tmp/real-dev")
+    c.add_argument("--out", default=str(DATASETS / "real-dev.jsonl"))
     args = p.parse_args()
-    {"build": cmd_build, "search": cmd_search}[args.cmd](args)
+    {"build": cmd_build, "search": cmd_search, "correctness": cmd_correctness}[args.cmd](args)
 
 
 if __name__ == "__main__":

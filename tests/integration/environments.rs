@@ -100,3 +100,13 @@ fn multiprocessing_absent_gives_dill_its_names_and_pylint_its_signal() {
     assert!(out.stdout.starts_with("1 MainProcess\nno synchronize\nrefused:"), "{}", out.stdout);
     assert!(out.stdout.contains("multiprocessing-absent"), "{}", out.stdout);
 }
+
+#[test]
+fn network_absent_makes_connecting_fail_as_offline() {
+    let mut g = Guest::new(PY312).code(
+        "import socket\ntry:\n    socket.create_connection(('example.com', 80), timeout=1)\nexcept socket.gaierror as e:\n    print('gaierror:', e)\n",
+    );
+    g.request.layers = vec!["network-absent".into()];
+    let out = g.run_ok();
+    assert!(out.stdout.starts_with("gaierror:") && out.stdout.contains("no network"), "{}", out.stdout);
+}
