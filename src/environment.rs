@@ -78,6 +78,21 @@ pub const LAYERS: &[Layer] = &[
         files: &[("_sweperf_init_network_absent.py", include_str!("../runtimes/layers/network-absent/_sweperf_init_network_absent.py"))],
     },
     Layer {
+        name: "pytest-absent-plugins",
+        about: "registers the options and ini keys of pytest plugins the sandbox lacks (pytest-mypy-plugins, pytest-asyncio, ...) so a repository's addopts and --strict-config do not stop pytest",
+        provides: &[],
+        files: &[
+            ("_sweperf_init_pytest_absent_plugins.py", include_str!("../runtimes/layers/pytest-absent-plugins/_sweperf_init_pytest_absent_plugins.py")),
+            ("_sweperf_pytest_absent_plugins.py", include_str!("../runtimes/layers/pytest-absent-plugins/_sweperf_pytest_absent_plugins.py")),
+        ],
+    },
+    Layer {
+        name: "subprocess-absent",
+        about: "`subprocess.run` of any command returns exit status 127 and empty output when WASI refuses to start it (sphinx's import-time `git rev-parse`); Popen still raises",
+        provides: &[],
+        files: &[("_sweperf_init_subprocess_absent.py", include_str!("../runtimes/layers/subprocess-absent/_sweperf_init_subprocess_absent.py"))],
+    },
+    Layer {
         name: "multiprocessing-absent",
         about: "a one-process `multiprocessing` (cpu_count 1, reduction for dill, Pool/Process refuse; no `synchronize`, so pylint runs serially)",
         provides: &["multiprocessing"],

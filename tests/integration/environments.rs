@@ -110,3 +110,12 @@ fn network_absent_makes_connecting_fail_as_offline() {
     let out = g.run_ok();
     assert!(out.stdout.starts_with("gaierror:") && out.stdout.contains("no network"), "{}", out.stdout);
 }
+
+#[test]
+fn subprocess_absent_reports_a_missing_command_and_popen_still_refuses() {
+    let mut g = Guest::new(PY312).code(
+        "import subprocess\nr = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True)\nprint(r.returncode, repr(r.stdout), 'subprocess-absent' in r.stderr)\ntry:\n    subprocess.Popen(['git'])\nexcept OSError:\n    print('popen refused')\n",
+    );
+    g.request.layers = vec!["subprocess-absent".into()];
+    assert_eq!(g.run_ok().stdout, "127 '' True\npopen refused\n");
+}
