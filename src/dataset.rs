@@ -11,9 +11,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde::Deserialize;
 
-use crate::environment::Table;
+use crate::environment::{Choice, Reason, Table};
 use crate::error::{Error, IoContext, Result};
 use crate::instance::{EXPERT_PATCH, MANIFEST, PROBLEM_STATEMENT, REPO_DIR};
 
@@ -28,95 +27,284 @@ pub struct Record {
     pub patch: String,
     pub test_patch: String,
     pub efficiency_test: Vec<String>,
+    /// sweperf's extension (not a SWE-Perf field): the tests run for correctness, node ids or
+    /// files; none: the efficiency tests' files.
+    pub correctness_test: Option<Vec<String>>,
     pub problem_statement: String,
     pub version: Option<String>,
     pub created_at: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawRecord {
-    instance_id: String,
-    repo: String,
-    base_commit: String,
-    patch: String,
-    #[serde(default)]
-    test_patch: Option<String>,
-    efficiency_test: serde_json::Value,
-    #[serde(default)]
-    problem_statement: Option<String>,
-    #[serde(default)]
-    version: Option<serde_json::Value>,
-    #[serde(default)]
-    created_at: Option<serde_json::Value>,
+/// What is wrong with one record. The record is left out; the other records are still used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecordProblem {
+    /// The dataset file, as given.
+    pub file: String,
+    /// 1-based line (or array position).
+    pub line: usize,
+    /// The record's `instance_id`, when it has a usable one.
+    pub instance_id: Option<String>,
+    /// The field at fault; none when the record as a whole is (not JSON, not an object).
+    pub field: Option<String>,
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
 }
 
-fn scalar(v: Option<serde_json::Value>) -> Option<String> {
-    match v? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Null => None,
-        other => Some(other.to_string()),
+impl std::fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:", self.file, self.line)?;
+        if let Some(id) = &self.instance_id {
+            write!(f, " {id}:")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " field `{field}`:")?;
+        }
+        write!(f, " {}; {}", self.message, self.fix)
     }
 }
 
-/// Reads a dataset: JSON Lines, or a JSON array of records.
-pub fn load(path: &Path) -> Result<Vec<Record>> {
+/// A dataset as read: its well-formed records and a problem for each malformed one.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub records: Vec<Record>,
+    pub problems: Vec<RecordProblem>,
+    /// Records in the file, well-formed or not.
+    pub total: usize,
+}
+
+/// The fields sweperf reads; the others are ignored.
+pub const REQUIRED_FIELDS: &[&str] = &["instance_id", "repo", "base_commit", "patch", "efficiency_test"];
+
+/// Reads a dataset (JSON Lines, or a JSON array of records). Every malformed record becomes
+/// a [`RecordProblem`] naming its line and field; the well-formed records are returned beside
+/// them. Fails only when the file cannot be read at all or holds no records.
+pub fn load(path: &Path) -> Result<Dataset> {
     let shown = path.display().to_string();
-    let at = |line: usize, message: String| Error::BadInput {
-        file: format!("{shown}:{line}"),
-        message,
-    };
-    let values = crate::jsonl::read_records(path)?;
-    let mut records = Vec::new();
-    for (line, value) in values {
-        let raw: RawRecord = serde_json::from_value(value).map_err(|e| {
-            at(line, format!("not a SWE-Perf record ({e}); it needs instance_id, repo, base_commit, patch and efficiency_test"))
-        })?;
-        // Hugging Face exports list fields as JSON-encoded strings.
-        let efficiency_test: Vec<String> = match raw.efficiency_test {
-            serde_json::Value::String(s) => serde_json::from_str(&s).map_err(|_| at(line, "`efficiency_test` must be a list of pytest node ids".into()))?,
-            v => serde_json::from_value(v).map_err(|_| at(line, "`efficiency_test` must be a list of pytest node ids".into()))?,
+    let entries = crate::jsonl::read_each(path)?;
+    let total = entries.len();
+    let mut records: Vec<Record> = Vec::new();
+    let mut problems = Vec::new();
+    for (line, value) in entries {
+        let mut found = Vec::new();
+        let mut instance_id = None;
+        let mut problem = |field: Option<&str>, message: String, fix: &str| {
+            found.push((field.map(str::to_string), message, fix.to_string()));
         };
-        if efficiency_test.is_empty() {
-            return Err(at(line, "`efficiency_test` is empty".into()));
+        let record = match value {
+            Err(message) => {
+                problem(None, message, "fix the line or remove it");
+                None
+            }
+            Ok(serde_json::Value::Object(map)) => {
+                instance_id = map.get("instance_id").and_then(|v| v.as_str()).filter(|id| valid_id(id)).map(str::to_string);
+                check_record(&map, line, &mut problem)
+            }
+            Ok(_) => {
+                problem(None, "not a JSON object".into(), "each record must be an object with instance_id, repo, base_commit, patch and efficiency_test");
+                None
+            }
+        };
+        if let Some(r) = &record {
+            if let Some(first) = records.iter().find(|o| o.instance_id == r.instance_id) {
+                problem(Some("instance_id"), format!("`{}` is also the id of the record on line {}", r.instance_id, first.line), "give every record its own instance_id");
+            }
         }
-        let id_ok = !raw.instance_id.is_empty() && !raw.instance_id.starts_with('.') && raw.instance_id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-        if !id_ok {
-            return Err(at(line, format!("`instance_id` `{}` must use letters, digits, `.`, `_` and `-` only", raw.instance_id)));
+        if found.is_empty() {
+            records.extend(record);
+            continue;
         }
-        if !raw.repo.contains('/') {
-            return Err(at(line, format!("`repo` `{}` must be owner/name", raw.repo)));
+        for (field, message, fix) in found {
+            problems.push(RecordProblem {
+                file: shown.clone(),
+                line,
+                instance_id: instance_id.clone(),
+                field,
+                message,
+                fix,
+            });
         }
-        if raw.base_commit.len() < 7 || !raw.base_commit.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(at(line, format!("`base_commit` `{}` is not a commit hash", raw.base_commit)));
-        }
-        records.push(Record {
-            line,
-            instance_id: raw.instance_id,
-            repo: raw.repo,
-            base_commit: raw.base_commit,
-            patch: raw.patch,
-            test_patch: raw.test_patch.unwrap_or_default(),
-            efficiency_test,
-            problem_statement: raw.problem_statement.unwrap_or_default(),
-            version: scalar(raw.version),
-            created_at: scalar(raw.created_at),
-        });
     }
-    if records.is_empty() {
+    if total == 0 {
         return Err(Error::BadInput {
             file: shown,
             message: "holds no records".into(),
         });
     }
-    Ok(records)
+    Ok(Dataset { records, problems, total })
 }
 
-/// The user's clone of `owner/name` under `repos_dir`: `owner/name` or SWE-bench's `owner__name`.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && !id.starts_with('.') && id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+/// Checks one record's fields, reporting each problem; the record if its fields can be read
+/// (it may still have problems, e.g. a duplicate test).
+fn check_record(map: &serde_json::Map<String, serde_json::Value>, line: usize, problem: &mut dyn FnMut(Option<&str>, String, &str)) -> Option<Record> {
+    use serde_json::Value;
+    let text = |field: &str, required: bool, problem: &mut dyn FnMut(Option<&str>, String, &str)| -> Option<String> {
+        match map.get(field) {
+            None | Some(Value::Null) if required => {
+                problem(Some(field), "is missing".into(), "a SWE-Perf record needs instance_id, repo, base_commit, patch and efficiency_test");
+                None
+            }
+            None | Some(Value::Null) => Some(String::new()),
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                problem(Some(field), format!("must be a string, not {}", kind(other)), "write it as a JSON string");
+                None
+            }
+        }
+    };
+    let instance_id = text("instance_id", true, problem);
+    let repo = text("repo", true, problem);
+    let base_commit = text("base_commit", true, problem);
+    let patch = text("patch", true, problem);
+    let test_patch = text("test_patch", false, problem);
+    let problem_statement = text("problem_statement", false, problem);
+    let scalar = |field: &str, problem: &mut dyn FnMut(Option<&str>, String, &str)| -> Option<Option<String>> {
+        match map.get(field) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(Value::Number(n)) => Some(Some(n.to_string())),
+            Some(other) => {
+                problem(Some(field), format!("must be a string or a number, not {}", kind(other)), "write it as a JSON string");
+                None
+            }
+        }
+    };
+    let version = scalar("version", problem);
+    let created_at = scalar("created_at", problem);
+    if let Some(id) = &instance_id {
+        if !valid_id(id) {
+            problem(Some("instance_id"), format!("`{id}` is not a usable folder name"), "use letters, digits, `.`, `_` and `-` only (SWE-Perf's are like `owner__name-1234`)");
+        }
+    }
+    if let Some(r) = &repo {
+        let ok = r.split_once('/').is_some_and(|(o, n)| valid_id(o) && valid_id(n));
+        if !ok {
+            problem(Some("repo"), format!("`{r}` is not a GitHub repository name"), "write it as owner/name, e.g. `sympy/sympy`");
+        }
+    }
+    if let Some(c) = &base_commit {
+        if c.len() < 7 || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+            problem(Some("base_commit"), format!("`{c}` is not a commit hash"), "give the full (or at least 7-digit) hexadecimal hash of the commit the patch applies to");
+        }
+    }
+    if let Some(p) = &patch {
+        if p.trim().is_empty() {
+            problem(Some("patch"), "is empty".into(), "it must hold the expert patch, a unified diff of the non-test files");
+        }
+    }
+    if let Some(Some(c)) = &created_at {
+        if crate::environment::day_of(c).is_none() {
+            problem(Some("created_at"), format!("`{c}` is not a date"), "write it as an ISO 8601 date or time, e.g. `2023-05-01T10:00:00Z` (it picks the environment when the table has no rule)");
+        }
+    }
+    let efficiency_test = efficiency_tests(map.get("efficiency_test"), problem);
+    let correctness_test = match map.get("correctness_test") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(|t| t.as_str().is_some_and(|t| inside_repo(crate::instance::node_file(t)))) => {
+            Some(Some(items.iter().map(|t| t.as_str().unwrap_or_default().to_string()).collect()))
+        }
+        Some(_) => {
+            problem(Some("correctness_test"), "must be a non-empty list of pytest node ids or test files inside the repository".into(), "fix it, or leave it out to run the efficiency tests' files");
+            None
+        }
+    };
+    Some(Record {
+        line,
+        instance_id: instance_id?,
+        repo: repo?,
+        base_commit: base_commit?,
+        patch: patch?,
+        test_patch: test_patch?,
+        efficiency_test: efficiency_test?,
+        correctness_test: correctness_test?,
+        problem_statement: problem_statement?,
+        version: version?,
+        created_at: created_at?,
+    })
+}
+
+/// A relative path with `/` separators that stays inside the repository.
+fn inside_repo(file: &str) -> bool {
+    !(file.is_empty() || file.starts_with('/') || file.contains('\\') || file.split('/').any(|c| c == ".."))
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// `efficiency_test`: a list of pytest node ids (Hugging Face exports encode it as a string).
+fn efficiency_tests(value: Option<&serde_json::Value>, problem: &mut dyn FnMut(Option<&str>, String, &str)) -> Option<Vec<String>> {
+    const FIELD: Option<&str> = Some("efficiency_test");
+    const LIST: &str = "give a JSON list of pytest node ids, e.g. [\"tests/test_x.py::test_name\"]";
+    let decoded;
+    let value = match value {
+        None | Some(serde_json::Value::Null) => {
+            problem(FIELD, "is missing".into(), LIST);
+            return None;
+        }
+        Some(serde_json::Value::String(s)) => match serde_json::from_str::<serde_json::Value>(s) {
+            Ok(v @ serde_json::Value::Array(_)) => {
+                decoded = v;
+                &decoded
+            }
+            _ => {
+                problem(FIELD, format!("`{s}` is a string, not a list of node ids"), LIST);
+                return None;
+            }
+        },
+        Some(v) => v,
+    };
+    let Some(items) = value.as_array() else {
+        problem(FIELD, format!("must be a list, not {}", kind(value)), LIST);
+        return None;
+    };
+    if items.is_empty() {
+        problem(FIELD, "is empty".into(), "name at least one test whose duration the patch should reduce");
+        return None;
+    }
+    let mut tests = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(t) = item.as_str() else {
+            problem(FIELD, format!("holds {}, not a node id", kind(item)), LIST);
+            ok = false;
+            continue;
+        };
+        let file = crate::instance::node_file(t);
+        if !t.contains("::") {
+            problem(FIELD, format!("`{t}` names a file or folder, not a test"), "give pytest node ids (`path/test_file.py::test_name`, `path/test_file.py::TestClass::test_name`), as `pytest --collect-only -q` prints them");
+            ok = false;
+        } else if !inside_repo(file) {
+            problem(FIELD, format!("`{t}` is not a path inside the repository"), "node ids are relative to the repository root, with `/` separators and no `..`");
+            ok = false;
+        } else if tests.contains(&t.to_string()) {
+            problem(FIELD, format!("`{t}` is listed twice"), "list each test once");
+            ok = false;
+        }
+        tests.push(t.to_string());
+    }
+    ok.then_some(tests)
+}
+
+/// The user's clone of `owner/name` under `repos_dir`: `owner/name` or SWE-bench's
+/// `owner__name`, a clone with a work tree or a bare one (a mirror).
 pub fn find_clone(repos_dir: &Path, repo: &str) -> Result<PathBuf> {
     let (owner, name) = repo.split_once('/').expect("checked when loaded");
     let candidates = [repos_dir.join(owner).join(name), repos_dir.join(format!("{owner}__{name}"))];
     for c in &candidates {
-        if c.join(".git").exists() {
+        let bare = c.join("HEAD").is_file() && c.join("objects").is_dir();
+        if c.join(".git").exists() || bare {
             return Ok(c.clone());
         }
     }
@@ -188,12 +376,29 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Writes `record` as an instance folder `out_dir/<instance_id>` (replacing an older import).
-pub fn import(record: &Record, repos_dir: &Path, out_dir: &Path, table: &Table) -> Result<Imported> {
+/// The environment for `record`: `environment` if given (the command line's override), else
+/// the table's choice by repository, version and date.
+pub fn choose_environment(record: &Record, table: &Table, environment: Option<&str>) -> Result<Choice> {
+    match environment {
+        Some(name) => {
+            table.resolve(name)?;
+            Ok(Choice {
+                environment: name.to_string(),
+                unsupported: None,
+                reason: Reason::Override,
+            })
+        }
+        None => Ok(table.choose(&record.repo, record.version.as_deref(), record.created_at.as_deref())),
+    }
+}
+
+/// Writes `record` as an instance folder `out_dir/<instance_id>` (replacing an older import),
+/// in `environment` if given, else in the table's choice.
+pub fn import(record: &Record, repos_dir: &Path, out_dir: &Path, table: &Table, environment: Option<&str>) -> Result<Imported> {
     let context = |e: Error| Error::Other(format!("{} (dataset line {}): {e}", record.instance_id, record.line));
-    let rule = table.rule_for(&record.repo, record.version.as_deref());
-    let environment = rule.map_or(crate::runtime::DEFAULT_RUNTIME.to_string(), |r| r.environment.clone());
-    let unsupported = rule.and_then(|r| r.unsupported.clone());
+    let choice = choose_environment(record, table, environment)?;
+    let environment = choice.environment;
+    let unsupported = choice.unsupported;
     let folder = out_dir.join(&record.instance_id);
     let staging = tempfile::Builder::new()
         .prefix(".import-")
@@ -220,6 +425,9 @@ pub fn import(record: &Record, repos_dir: &Path, out_dir: &Path, table: &Table) 
         toml_string(&environment),
         list(&record.efficiency_test)
     );
+    if let Some(tests) = &record.correctness_test {
+        manifest.push_str(&format!("correctness_tests = [{}]\n", list(tests)));
+    }
     if let Some(why) = &unsupported {
         manifest.push_str(&format!("unsupported = {}\n", toml_string(why)));
     }
@@ -252,12 +460,15 @@ pub fn import(record: &Record, repos_dir: &Path, out_dir: &Path, table: &Table) 
 }
 
 /// Imports every record; errors are collected so the user sees all of them at once.
-pub fn import_all(records: &[Record], repos_dir: &Path, out_dir: &Path) -> Result<(Vec<Imported>, Vec<Error>)> {
+pub fn import_all(records: &[Record], repos_dir: &Path, out_dir: &Path, environment: Option<&str>) -> Result<(Vec<Imported>, Vec<Error>)> {
     let table = Table::builtin()?;
+    if let Some(name) = environment {
+        table.resolve(name)?;
+    }
     let mut done = Vec::new();
     let mut errors = Vec::new();
     for r in records {
-        match import(r, repos_dir, out_dir, &table) {
+        match import(r, repos_dir, out_dir, &table, environment) {
             Ok(i) => done.push(i),
             Err(e) => errors.push(e),
         }
@@ -269,7 +480,7 @@ pub fn import_all(records: &[Record], repos_dir: &Path, out_dir: &Path) -> Resul
 mod tests {
     use super::*;
 
-    fn load_text(text: &str) -> Result<Vec<Record>> {
+    fn load_text(text: &str) -> Result<Dataset> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d.jsonl");
         fs::write(&p, text).unwrap();
@@ -279,23 +490,43 @@ mod tests {
     #[test]
     fn reads_records_with_list_or_encoded_tests() {
         let line = r#"{"instance_id": "a__b-1", "repo": "a/b", "base_commit": "abcdef1", "patch": "p", "test_patch": "", "efficiency_test": "[\"t.py::x\"]", "problem_statement": "slow", "version": 1.2, "created_at": "2024", "extra": 1}"#;
-        let r = load_text(line).unwrap();
-        assert_eq!(r[0].efficiency_test, ["t.py::x"]);
-        assert_eq!(r[0].version.as_deref(), Some("1.2"));
+        let d = load_text(&line.replace("\"2024\"", "\"2024-01-02T03:04:05Z\"")).unwrap();
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
+        assert_eq!(d.records[0].efficiency_test, ["t.py::x"]);
+        assert_eq!(d.records[0].version.as_deref(), Some("1.2"));
     }
 
     #[test]
-    fn bad_lines_are_named() {
+    fn each_bad_record_is_its_own_problem_and_the_others_are_kept() {
         let good = r#"{"instance_id": "a__b-1", "repo": "a/b", "base_commit": "abcdef1", "patch": "p", "efficiency_test": ["t.py::x"]}"#;
-        for (text, needle) in [
-            (format!("{good}\nnope\n"), ":2: not valid JSON"),
-            (format!("{good}\n{{\"instance_id\": \"x\"}}\n"), ":2: not a SWE-Perf record"),
-            (good.replace("abcdef1", "main"), ":1: `base_commit`"),
-            (good.replace("a__b-1", "../x"), ":1: `instance_id`"),
-            (good.replace("[\"t.py::x\"]", "[]"), ":1: `efficiency_test` is empty"),
-        ] {
-            let err = load_text(&text).unwrap_err().to_string();
-            assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+        // Each case has its own id (so only the last one is a duplicate).
+        let g = |i: usize| good.replace("a__b-1", &format!("c-{i}"));
+        let cases = [
+            ("nope".to_string(), None, "not valid JSON"),
+            (g(1).replace("\"repo\": \"a/b\", ", ""), Some("repo"), "c-1: field `repo`: is missing"),
+            (g(2).replace("abcdef1", "main"), Some("base_commit"), "`main` is not a commit hash"),
+            (good.replace("a__b-1", "../x"), Some("instance_id"), "not a usable folder name"),
+            (g(4).replace("[\"t.py::x\"]", "[]"), Some("efficiency_test"), "is empty"),
+            (g(5).replace("[\"t.py::x\"]", "[\"tests/test_x.py\"]"), Some("efficiency_test"), "names a file or folder, not a test"),
+            (g(6).replace("\"a/b\"", "\"ab\""), Some("repo"), "owner/name"),
+            (g(7).replace("}", ", \"created_at\": \"yesterday\"}"), Some("created_at"), "not a date"),
+            (good.to_string(), Some("instance_id"), "also the id of the record on line 1"),
+        ];
+        let mut text = format!("{good}\n");
+        for (line, _, _) in &cases {
+            text.push_str(line);
+            text.push('\n');
         }
+        let d = load_text(&text).unwrap();
+        assert_eq!((d.total, d.records.len()), (cases.len() + 1, 1), "{:?}", d.problems);
+        assert_eq!(d.problems.len(), cases.len(), "{:#?}", d.problems);
+        for (i, (_, field, needle)) in cases.iter().enumerate() {
+            let p = &d.problems[i];
+            assert_eq!(p.line, i + 2);
+            assert_eq!(p.field.as_deref(), *field, "{p}");
+            assert!(p.to_string().contains(needle) && p.to_string().contains(&format!("d.jsonl:{}:", i + 2)), "expected `{needle}` in `{p}`");
+            assert!(!p.fix.is_empty());
+        }
+        assert!(d.problems[5].fix.contains("node ids"));
     }
 }

@@ -50,6 +50,58 @@ pub const LAYERS: &[Layer] = &[
         provides: &[],
         files: &[("_sweperf_init_posix_ids.py", include_str!("../runtimes/layers/posix-ids/_sweperf_init_posix_ids.py"))],
     },
+    Layer {
+        name: "ssl-absent",
+        about: "an `ssl` that imports and has nothing (no TLS in the sandbox), for test suites that import ssl at module level (psf/requests' conftest)",
+        provides: &["ssl"],
+        files: &[("ssl.py", include_str!("../runtimes/layers/ssl-absent/ssl.py"))],
+    },
+    Layer {
+        name: "markupsafe-native",
+        about: "MarkupSafe 2.1.5's own pure-Python implementation (its sdist's `_native.py`; PyPI has only compiled wheels), for jinja2 and sphinx",
+        provides: &["markupsafe"],
+        files: &[
+            ("markupsafe/__init__.py", include_str!("../runtimes/layers/markupsafe-native/markupsafe/__init__.py")),
+            ("markupsafe/_native.py", include_str!("../runtimes/layers/markupsafe-native/markupsafe/_native.py")),
+        ],
+    },
+    Layer {
+        name: "matplotlib-data",
+        about: "python-3.15-sci's matplotlib with its data (matplotlibrc, fonts) unpacked from the stdlib zip into /tmp when matplotlib is imported, for seaborn and plotting tests",
+        provides: &[],
+        files: &[("_sweperf_init_matplotlib_data.py", include_str!("../runtimes/layers/matplotlib-data/_sweperf_init_matplotlib_data.py"))],
+    },
+    Layer {
+        name: "network-absent",
+        about: "`socket.getaddrinfo` and friends (absent on WASI) raising socket.gaierror, so connecting fails as it does offline (a connection error, not AttributeError)",
+        provides: &[],
+        files: &[("_sweperf_init_network_absent.py", include_str!("../runtimes/layers/network-absent/_sweperf_init_network_absent.py"))],
+    },
+    Layer {
+        name: "pytest-absent-plugins",
+        about: "registers the options and ini keys of pytest plugins the sandbox lacks (pytest-mypy-plugins, pytest-asyncio, ...) so a repository's addopts and --strict-config do not stop pytest",
+        provides: &[],
+        files: &[
+            ("_sweperf_init_pytest_absent_plugins.py", include_str!("../runtimes/layers/pytest-absent-plugins/_sweperf_init_pytest_absent_plugins.py")),
+            ("_sweperf_pytest_absent_plugins.py", include_str!("../runtimes/layers/pytest-absent-plugins/_sweperf_pytest_absent_plugins.py")),
+        ],
+    },
+    Layer {
+        name: "subprocess-absent",
+        about: "`subprocess.run` of any command returns exit status 127 and empty output when WASI refuses to start it (sphinx's import-time `git rev-parse`); Popen still raises",
+        provides: &[],
+        files: &[("_sweperf_init_subprocess_absent.py", include_str!("../runtimes/layers/subprocess-absent/_sweperf_init_subprocess_absent.py"))],
+    },
+    Layer {
+        name: "multiprocessing-absent",
+        about: "a one-process `multiprocessing` (cpu_count 1, reduction for dill, Pool/Process refuse; no `synchronize`, so pylint runs serially)",
+        provides: &["multiprocessing"],
+        files: &[
+            ("multiprocessing/__init__.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/__init__.py")),
+            ("multiprocessing/reduction.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/reduction.py")),
+            ("multiprocessing/pool.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/pool.py")),
+        ],
+    },
 ];
 
 pub fn layer(name: &str) -> Option<&'static Layer> {
@@ -90,11 +142,26 @@ pub struct RepositoryRule {
     pub repo: String,
     /// The rule applies to versions up to and including this one (dotted numbers).
     pub max_version: Option<String>,
+    /// The rule applies to records created before this date (`YYYY-MM-DD`, exclusive).
+    pub before: Option<String>,
     pub environment: String,
     #[serde(default)]
     pub note: String,
     /// Why the repository cannot be evaluated, if it cannot (e.g. compiled extensions).
     pub unsupported: Option<String>,
+}
+
+/// Picks an environment by date for repositories without a rule: the Python release that was
+/// current when the code was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRule {
+    /// The rule applies to records created before this date (`YYYY-MM-DD`, exclusive); none:
+    /// to every dated record.
+    pub before: Option<String>,
+    pub environment: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +173,38 @@ pub struct Table {
     pub wheels: Vec<WheelRef>,
     #[serde(default)]
     pub repositories: Vec<RepositoryRule>,
+    #[serde(default)]
+    pub by_date: Vec<DateRule>,
+}
+
+/// Why an environment was chosen for a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    /// A `[[repositories]]` rule (its index in the table).
+    Repository(usize),
+    /// A `[[by_date]]` rule (its index).
+    Date(usize),
+    /// Nothing matched (or no date): the default runtime.
+    Default,
+    /// `--environment` on the command line.
+    Override,
+}
+
+/// The environment chosen for one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub environment: String,
+    /// Set when the repository rule marks the repository unsupported.
+    pub unsupported: Option<String>,
+    pub reason: Reason,
+}
+
+/// The day part of a `created_at` (`2023-05-01T10:00:00Z`, `2023-05-01 10:00`, `2023-05-01`).
+pub fn day_of(created_at: &str) -> Option<&str> {
+    let day = created_at.trim().get(..10)?;
+    let b = day.as_bytes();
+    let ok = b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    ok.then_some(day)
 }
 
 /// An environment with its requirements resolved to pinned wheels.
@@ -161,7 +260,7 @@ impl Table {
                 }
             }
             for r in &env.requirements {
-                if !table.wheels.iter().any(|w| &w.name == r) {
+                if table.wheel(r).is_none() {
                     return Err(bad(format!("environment `{}`: requirement `{r}` has no [[wheels]] entry", env.name)));
                 }
             }
@@ -173,8 +272,31 @@ impl Table {
         }
         for rule in &table.repositories {
             table.resolve(&rule.environment).map_err(|_| bad(format!("repository `{}`: unknown environment `{}`", rule.repo, rule.environment)))?;
+            if let Some(d) = &rule.before {
+                if day_of(d) != Some(d.as_str()) {
+                    return Err(bad(format!("repository `{}`: `before = \"{d}\"` is not a YYYY-MM-DD date", rule.repo)));
+                }
+            }
+        }
+        for (i, rule) in table.by_date.iter().enumerate() {
+            table.resolve(&rule.environment).map_err(|_| bad(format!("by_date rule {}: unknown environment `{}`", i + 1, rule.environment)))?;
+            if let Some(d) = &rule.before {
+                if day_of(d) != Some(d.as_str()) {
+                    return Err(bad(format!("by_date rule {}: `before = \"{d}\"` is not a YYYY-MM-DD date", i + 1)));
+                }
+            }
         }
         Ok(table)
+    }
+
+    /// The wheel a requirement names: `name==version`, or `name` for the first wheel of that
+    /// name (a table may pin two versions of one project for different environments).
+    pub fn wheel(&self, requirement: &str) -> Option<&WheelRef> {
+        let (name, version) = match requirement.split_once("==") {
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (requirement.trim(), None),
+        };
+        self.wheels.iter().find(|w| w.name == name && version.is_none_or(|v| w.version == v))
     }
 
     /// The environment `name` (or the runtime of that name, as an environment).
@@ -187,7 +309,7 @@ impl Table {
                 requirements: env
                     .requirements
                     .iter()
-                    .map(|r| self.wheels.iter().find(|w| &w.name == r).cloned().expect("checked when loaded"))
+                    .map(|r| self.wheel(r).cloned().expect("checked when loaded"))
                     .collect(),
             });
         }
@@ -206,16 +328,45 @@ impl Table {
         }
     }
 
-    /// The first rule for `repo` whose `max_version` admits `version`.
-    pub fn rule_for(&self, repo: &str, version: Option<&str>) -> Option<&RepositoryRule> {
-        self.repositories.iter().find(|r| {
+    /// The first rule for `repo` whose `max_version` admits `version` and whose `before`
+    /// admits `created_at` (a limited rule never matches a record without that field).
+    pub fn rule_for(&self, repo: &str, version: Option<&str>, created_at: Option<&str>) -> Option<(usize, &RepositoryRule)> {
+        let day = created_at.and_then(day_of);
+        self.repositories.iter().enumerate().find(|(_, r)| {
             r.repo.eq_ignore_ascii_case(repo)
                 && match (&r.max_version, version) {
                     (None, _) => true,
                     (Some(max), Some(v)) => version_le(v, max),
                     (Some(_), None) => false,
                 }
+                && before(r.before.as_deref(), day)
         })
+    }
+
+    /// The environment for a record of `repo`: its repository rule, else the Python that was
+    /// current at `created_at`, else the default runtime.
+    pub fn choose(&self, repo: &str, version: Option<&str>, created_at: Option<&str>) -> Choice {
+        if let Some((i, rule)) = self.rule_for(repo, version, created_at) {
+            return Choice {
+                environment: rule.environment.clone(),
+                unsupported: rule.unsupported.clone(),
+                reason: Reason::Repository(i),
+            };
+        }
+        if let Some(day) = created_at.and_then(day_of) {
+            if let Some((i, rule)) = self.by_date.iter().enumerate().find(|(_, r)| before(r.before.as_deref(), Some(day))) {
+                return Choice {
+                    environment: rule.environment.clone(),
+                    unsupported: None,
+                    reason: Reason::Date(i),
+                };
+            }
+        }
+        Choice {
+            environment: runtime::DEFAULT_RUNTIME.to_string(),
+            unsupported: None,
+            reason: Reason::Default,
+        }
     }
 
     /// (module, environments) for the guest's missing-module hint: which environments provide
@@ -235,6 +386,15 @@ impl Table {
             }
         }
         out
+    }
+}
+
+/// Whether a rule limited to dates `before` (exclusive) admits `day`.
+fn before(limit: Option<&str>, day: Option<&str>) -> bool {
+    match (limit, day) {
+        (None, _) => true,
+        (Some(limit), Some(day)) => day < limit,
+        (Some(_), None) => false,
     }
 }
 
@@ -269,6 +429,50 @@ mod tests {
             listed.sort();
             assert_eq!(on_disk, listed, "layer `{name}`: the compiled-in file list is out of date");
         }
+    }
+
+    #[test]
+    fn without_a_rule_the_python_of_the_commit_date_is_chosen() {
+        let t = Table::builtin().unwrap();
+        let env = |date: Option<&str>| t.choose("acme/tinylib", None, date).environment;
+        assert_eq!(env(Some("2021-06-01T12:00:00Z")), "python-3.11");
+        assert_eq!(env(Some("2024-03-31")), "python-3.11");
+        assert_eq!(env(Some("2024-04-01 00:00:00")), "python-3.12");
+        assert_eq!(env(Some("2025-11-30T08:00:00+02:00")), "python-3.12");
+        assert_eq!(env(None), crate::runtime::DEFAULT_RUNTIME);
+        assert_eq!(env(Some("last spring")), crate::runtime::DEFAULT_RUNTIME);
+        assert!(matches!(t.choose("acme/tinylib", None, Some("2021-01-01")).reason, Reason::Date(_)));
+    }
+
+    #[test]
+    fn sympy_gets_mpmath_and_hypothesis_by_date() {
+        let t = Table::builtin().unwrap();
+        let pick = |version: Option<&str>, date: Option<&str>| {
+            let c = t.choose("sympy/sympy", version, date);
+            let r = t.resolve(&c.environment).unwrap();
+            (c.environment, r.runtime, r.requirements.into_iter().map(|w| w.name).collect::<Vec<_>>())
+        };
+        let (env, rt, reqs) = pick(Some("1.7"), Some("2020-12-01"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11-legacy", "python-3.11"));
+        assert!(reqs.contains(&"mpmath".into()) && reqs.contains(&"setuptools".into()), "{reqs:?}");
+        // Version rules need a version: an undated 1.9 record still gets distutils.
+        assert_eq!(pick(Some("1.9"), None).0, "sympy-3.11-legacy");
+        let (env, rt, reqs) = pick(Some("1.12"), Some("2023-09-11T10:00:00Z"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11", "python-3.11"));
+        for needed in ["mpmath", "hypothesis", "attrs", "sortedcontainers"] {
+            assert!(reqs.contains(&needed.to_string()), "{needed} missing from {reqs:?}");
+        }
+        let (env, rt, _) = pick(Some("1.13"), Some("2024-06-17"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.12", "python-3.12"));
+        assert!(matches!(t.choose("SymPy/SymPy", None, Some("2024-06-17")).reason, Reason::Repository(_)));
+    }
+
+    #[test]
+    fn a_requirement_may_pin_one_of_two_versions() {
+        let t = Table::builtin().unwrap();
+        let astroid = |env: &str| t.resolve(env).unwrap().requirements.into_iter().find(|w| w.name == "astroid").unwrap().version;
+        assert!(astroid("python-3.12-pylint").starts_with("3.3."));
+        assert!(astroid("python-3.12-pylint-4").starts_with("4."));
     }
 
     #[test]

@@ -62,27 +62,63 @@ pub struct EvalArgs {
 #[derive(Args, Clone)]
 pub struct DatasetArgs {
     /// SWE-Perf-format dataset (JSON Lines or a JSON array), instead of --instances
-    #[arg(long, value_name = "FILE", requires = "repos_dir")]
+    #[arg(long, value_name = "FILE")]
     pub dataset: Option<PathBuf>,
-    /// Folder holding a git clone of each repository, as owner/name or owner__name
+    /// Folder holding a git clone (or a bare mirror) of each repository, as owner/name or owner__name
     #[arg(long, value_name = "DIR", requires = "dataset")]
     pub repos_dir: Option<PathBuf>,
+    /// Evaluate every record of the dataset in this environment instead of the table's choice
+    /// (see `sweperf env list`)
+    #[arg(long, value_name = "NAME", requires = "dataset")]
+    pub environment: Option<String>,
 }
 
-/// Imports a dataset into `out` (never touching the clones); errors list every bad record.
-pub fn import_dataset(dataset: &Path, repos_dir: &Path, out: &Path) -> Result<Vec<sweperf::dataset::Imported>> {
-    let records = sweperf::dataset::load(dataset)?;
-    let (imported, errors) = sweperf::dataset::import_all(&records, repos_dir, out)?;
-    for e in &errors {
-        eprintln!("error: {e}");
+/// What importing a dataset produced: the instances, and one line per record that could not
+/// be used (malformed, or its clone or commit missing), each naming the record and what to do.
+pub struct ImportedDataset {
+    pub imported: Vec<sweperf::dataset::Imported>,
+    pub problems: Vec<String>,
+    pub total: usize,
+}
+
+impl ImportedDataset {
+    /// Prints the problems again after a run's output, so they are not scrolled away.
+    pub fn report_problems(&self, dataset: &Path) {
+        if self.problems.is_empty() {
+            return;
+        }
+        eprintln!("{} of {} record(s) of {} were not evaluated:", self.problems_records(), self.total, dataset.display());
+        for p in &self.problems {
+            eprintln!("  {p}");
+        }
     }
-    if !errors.is_empty() {
-        bail!("{} of {} record(s) of {} could not be imported (see above)", errors.len(), records.len(), dataset.display());
+
+    fn problems_records(&self) -> usize {
+        self.total - self.imported.len()
+    }
+}
+
+/// Imports a dataset into `out` (never touching the clones). A bad record is reported and left
+/// out; the others are imported. Fails only when no record can be imported.
+pub fn import_dataset(dataset: &Path, repos_dir: &Path, out: &Path, environment: Option<&str>) -> Result<ImportedDataset> {
+    let loaded = sweperf::dataset::load(dataset)?;
+    let mut problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
+    let (imported, errors) = sweperf::dataset::import_all(&loaded.records, repos_dir, out, environment)?;
+    problems.extend(errors.iter().map(|e| e.to_string()));
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    if imported.is_empty() {
+        bail!("none of the {} record(s) of {} could be imported (see above)", loaded.total, dataset.display());
     }
     for i in imported.iter().filter(|i| i.unsupported.is_some()) {
         eprintln!("unsupported: {}: {}", i.instance_id, i.unsupported.as_deref().unwrap_or(""));
     }
-    Ok(imported)
+    Ok(ImportedDataset {
+        imported,
+        problems,
+        total: loaded.total,
+    })
 }
 
 /// `./instances` if present, else the instances bundled with this checkout.
@@ -129,12 +165,14 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     if args.repeat == 0 {
         bail!("--repeat must be at least 1");
     }
+    let mut dataset_problems = None;
     let instances_dir = match (&args.dataset.dataset, &args.dataset.repos_dir) {
         (Some(dataset), Some(repos)) => {
             let dir = args.output_dir.join(&args.run_id).join("instances");
-            import_dataset(dataset, repos, &dir)?;
+            dataset_problems = Some((dataset.clone(), import_dataset(dataset, repos, &dir, args.dataset.environment.as_deref())?));
             Some(dir)
         }
+        (Some(_), None) => bail!("--dataset needs --repos-dir DIR, the folder with a clone of each repository (owner/name or owner__name)"),
         _ => args.instances,
     };
     let (dir, instances) = load_instances(instances_dir, &args.instance_ids)?;
@@ -195,9 +233,13 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
     }
     if !errors.is_empty() {
         eprintln!("sweperf could not evaluate {} instance(s); fix the cause and run the same --run-id again to finish them", errors.len());
-        return Ok(super::Exit::Findings.code());
     }
-    Ok(super::Exit::Ok.code())
+    let mut bad_records = false;
+    if let Some((dataset, imported)) = &dataset_problems {
+        imported.report_problems(dataset);
+        bad_records = !imported.problems.is_empty();
+    }
+    Ok(if errors.is_empty() && !bad_records { super::Exit::Ok } else { super::Exit::Findings }.code())
 }
 
 /// Fetches and compiles the runtimes the instances need before the progress bar starts, with a

@@ -54,6 +54,9 @@ struct ImportArgs {
     /// Where the instance folders go
     #[arg(long, value_name = "DIR")]
     out: std::path::PathBuf,
+    /// Import every record in this environment instead of the table's choice
+    #[arg(long, value_name = "NAME")]
+    environment: Option<String>,
 }
 
 #[derive(Args)]
@@ -178,11 +181,12 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Validate(args) => validate::validate(args),
         Command::Verify(args) => verify(args),
         Command::Import(args) => {
-            let imported = eval::import_dataset(&args.dataset, &args.repos_dir, &args.out)?;
-            for i in &imported {
+            let imported = eval::import_dataset(&args.dataset, &args.repos_dir, &args.out, args.environment.as_deref())?;
+            for i in &imported.imported {
                 eprintln!("imported {} ({}) -> {}", i.instance_id, i.environment, i.folder.display());
             }
-            Ok(0)
+            imported.report_problems(&args.dataset);
+            Ok(if imported.problems.is_empty() { 0 } else { 2 })
         }
     }
 }
@@ -270,15 +274,28 @@ fn env_list() -> Result<i32> {
     for w in &table.wheels {
         writeln!(out, "  {}=={}  sha256 {}", w.name, w.version, w.sha256)?;
     }
-    writeln!(out, "\nREPOSITORIES (first matching rule wins)")?;
+    writeln!(out, "\nREPOSITORIES (first matching rule wins; then BY DATE)")?;
     for r in &table.repositories {
-        let versions = r.max_version.as_deref().map(|v| format!("<= {v}")).unwrap_or_else(|| "any".into());
+        let mut limits = Vec::new();
+        if let Some(v) = &r.max_version {
+            limits.push(format!("<= {v}"));
+        }
+        if let Some(d) = &r.before {
+            limits.push(format!("before {d}"));
+        }
+        let versions = if limits.is_empty() { "any".to_string() } else { limits.join(", ") };
         let status = match &r.unsupported {
             Some(why) => format!("unsupported: {why}"),
             None => r.note.clone(),
         };
-        writeln!(out, "  {:<26} {:<8} -> {:<20} {}", r.repo, versions, r.environment, status)?;
+        writeln!(out, "  {:<26} {:<18} -> {:<20} {}", r.repo, versions, r.environment, status)?;
     }
+    writeln!(out, "\nBY DATE (repositories without a rule: the Python that was current at `created_at`)")?;
+    for r in &table.by_date {
+        let when = r.before.as_deref().map(|d| format!("before {d}")).unwrap_or_else(|| "after".into());
+        writeln!(out, "  {:<45} -> {:<20} {}", when, r.environment, r.note)?;
+    }
+    writeln!(out, "  {:<45} -> {:<20} default", "no created_at", sweperf::runtime::DEFAULT_RUNTIME)?;
     Ok(0)
 }
 

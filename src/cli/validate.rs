@@ -30,13 +30,33 @@ pub struct ValidateArgs {
     json: bool,
 }
 
+/// `validate --dataset FILE` without clones: every malformed record, all at once.
+fn validate_records(dataset: &std::path::Path, json: bool) -> Result<i32> {
+    let loaded = sweperf::dataset::load(dataset)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&loaded.problems)?);
+    }
+    for p in &loaded.problems {
+        eprintln!("FAIL  {p}");
+    }
+    let bad: std::collections::BTreeSet<usize> = loaded.problems.iter().map(|p| p.line).collect();
+    eprintln!(
+        "{} of {} record(s) well-formed; give --repos-dir DIR (a clone of each repository) to also run them",
+        loaded.total - bad.len(),
+        loaded.total
+    );
+    Ok(if bad.is_empty() { 0 } else { 1 })
+}
+
 pub fn validate(args: ValidateArgs) -> Result<i32> {
     let imported = tempfile::tempdir()?;
+    let mut dataset_problems = None;
     let dir = match (&args.dataset.dataset, &args.dataset.repos_dir) {
         (Some(dataset), Some(repos)) => {
-            import_dataset(dataset, repos, imported.path())?;
+            dataset_problems = Some((dataset.clone(), import_dataset(dataset, repos, imported.path(), args.dataset.environment.as_deref())?));
             imported.path().to_path_buf()
         }
+        (Some(dataset), None) => return validate_records(dataset, args.json),
         _ => args.instances.unwrap_or_else(default_instances_dir),
     };
     let mut loaded = validate::load_each(&dir)?;
@@ -87,5 +107,10 @@ pub fn validate(args: ValidateArgs) -> Result<i32> {
         }
     }
     eprintln!("{} of {} instance(s) valid", results.len() - failed.len(), results.len());
-    Ok(if failed.is_empty() { super::Exit::Ok } else { super::Exit::Findings }.code())
+    let mut bad_records = false;
+    if let Some((dataset, imported)) = &dataset_problems {
+        imported.report_problems(dataset);
+        bad_records = !imported.problems.is_empty();
+    }
+    Ok(if failed.is_empty() && !bad_records { super::Exit::Ok } else { super::Exit::Findings }.code())
 }

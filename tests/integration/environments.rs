@@ -79,3 +79,43 @@ fn the_posix_ids_layer_acts_only_when_listed() {
     let without = Guest::new(PY312).code("from os import getuid").run();
     assert!(!without.status.success() && without.stderr.contains("getuid"), "{}", without.stderr);
 }
+
+#[test]
+fn ssl_absent_lets_ssl_import_and_nothing_more() {
+    let mut g = Guest::new(PY312).code(
+        "import ssl\ntry:\n    from ssl import SSLContext\nexcept ImportError as e:\n    print('import refused:', e)\ntry:\n    ssl.create_default_context()\nexcept AttributeError as e:\n    print('attribute refused:', e)\n",
+    );
+    g.request.layers = vec!["ssl-absent".into()];
+    let out = g.run_ok();
+    assert!(out.stdout.contains("import refused:") && out.stdout.contains("attribute refused:") && out.stdout.contains("ssl-absent"), "{}", out.stdout);
+}
+
+#[test]
+fn multiprocessing_absent_gives_dill_its_names_and_pylint_its_signal() {
+    let mut g = Guest::new(PY312).code(
+        "import multiprocessing\nfrom multiprocessing.reduction import _reduce_socket, ForkingPickler\nimport multiprocessing.pool\nprint(multiprocessing.cpu_count(), multiprocessing.current_process().name)\ntry:\n    from multiprocessing import synchronize\nexcept ImportError:\n    print('no synchronize')\ntry:\n    multiprocessing.pool.Pool(2)\nexcept NotImplementedError as e:\n    print('refused:', e)\n",
+    );
+    g.request.layers = vec!["multiprocessing-absent".into()];
+    let out = g.run_ok();
+    assert!(out.stdout.starts_with("1 MainProcess\nno synchronize\nrefused:"), "{}", out.stdout);
+    assert!(out.stdout.contains("multiprocessing-absent"), "{}", out.stdout);
+}
+
+#[test]
+fn network_absent_makes_connecting_fail_as_offline() {
+    let mut g = Guest::new(PY312).code(
+        "import socket\ntry:\n    socket.create_connection(('example.com', 80), timeout=1)\nexcept socket.gaierror as e:\n    print('gaierror:', e)\n",
+    );
+    g.request.layers = vec!["network-absent".into()];
+    let out = g.run_ok();
+    assert!(out.stdout.starts_with("gaierror:") && out.stdout.contains("no network"), "{}", out.stdout);
+}
+
+#[test]
+fn subprocess_absent_reports_a_missing_command_and_popen_still_refuses() {
+    let mut g = Guest::new(PY312).code(
+        "import subprocess\nr = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True)\nprint(r.returncode, repr(r.stdout), 'subprocess-absent' in r.stderr)\ntry:\n    subprocess.Popen(['git'])\nexcept OSError:\n    print('popen refused')\n",
+    );
+    g.request.layers = vec!["subprocess-absent".into()];
+    assert_eq!(g.run_ok().stdout, "127 '' True\npopen refused\n");
+}
