@@ -21,9 +21,12 @@
 #     wasi-libc, checked before building (another compiler makes other bytes);
 #   - __DATE__/__TIME__ in Modules/getbuildinfo.c (sys.version): DATE/TIME are defined from
 #     SOURCE_DATE_EPOCH (the release's file times) by patching the file's defaults;
-#   - build paths: -ffile-prefix-map maps BUILD_DIR to /build; the sysconfig data, which records
-#     the configure command line and build folders, has BUILD_DIR rewritten to /build too;
-#   - no debug info (-g is dropped from OPT): DWARF records paths and is not needed to run;
+#   - build paths: -ffile-prefix-map maps BUILD_DIR to /build; configure runs as ../src/configure
+#     because its VPATH (the source folder) is compiled into Modules/getpath.o with -DVPATH=;
+#     the sysconfig data, which records the configure command line and build folders, has
+#     BUILD_DIR rewritten to /build too;
+#   - no debug info: -g is dropped from OPT, and the link strips the DWARF that Debian's
+#     wasi-libc carries (--strip-debug); the `name` section stays for readable traps;
 #   - the hash seed (PYTHONHASHSEED=0) for every Python the build runs (frozen and deep-frozen
 #     modules, .pyc files), the locale and the time zone;
 #   - the standard library archive: sorted members, fixed times (SOURCE_DATE_EPOCH), fixed
@@ -98,11 +101,18 @@ if [ ! -f "$DOWNLOADS/$ORIG_TARBALL" ]; then
 fi
 echo "$ORIG_SHA256  $DOWNLOADS/$ORIG_TARBALL" | sha256sum -c --quiet -
 
+SRC=$BUILD/src
+NATIVE_PY=$BUILD/native/python
+if [ "${REUSE_NATIVE:-0}" = 1 ] && [ -x "$NATIVE_PY" ] && [ -f "$BUILD/native/.complete" ]; then
+  # For iterating on the WASI stage only: keeps src/ and native/ from a finished run.
+  log "reusing $BUILD/src and $BUILD/native"
+  rm -rf "$BUILD/wasi" "$BUILD/out"
+  mkdir -p "$BUILD/wasi" "$BUILD/out"
+else
 log "unpacking into $BUILD/src"
 rm -rf "$BUILD/src" "$BUILD/native" "$BUILD/wasi" "$BUILD/out"
 mkdir -p "$BUILD/src" "$BUILD/native" "$BUILD/wasi" "$BUILD/out"
 tar -xzf "$DOWNLOADS/$ORIG_TARBALL" -C "$BUILD/src" --strip-components=1 --no-same-owner
-SRC=$BUILD/src
 
 # sys.version's build date: from SOURCE_DATE_EPOCH instead of the compiler's clock.
 BUILD_DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%b %e %Y')
@@ -121,7 +131,8 @@ log "native build"
   "$SRC/configure" -q --without-ensurepip
   make -s -j"$JOBS"
 ) > "$BUILD/native.log" 2>&1 || { tail -40 "$BUILD/native.log" >&2; exit 1; }
-NATIVE_PY=$BUILD/native/python
+touch "$BUILD/native/.complete"
+fi
 "$NATIVE_PY" -c 'import sys; assert sys.version_info[:3] == (3, 11, 2), sys.version'
 
 # --- 4. WASI build --------------------------------------------------------------------------
@@ -129,6 +140,7 @@ log "WASI build ($OPT_FLAGS)"
 PREFIX_MAP="-ffile-prefix-map=$BUILD=/build -fdebug-prefix-map=$BUILD=/build -fmacro-prefix-map=$BUILD=/build"
 (
   cd "$BUILD/wasi"
+  # configure runs from a relative source folder: its VPATH is compiled into getpath.o.
   CONFIG_SITE="$SRC/Tools/wasm/config.site-wasm32-wasi" \
   CC="clang-16 --target=wasm32-wasi" \
   CPP="clang-cpp-16 --target=wasm32-wasi" \
@@ -137,7 +149,8 @@ PREFIX_MAP="-ffile-prefix-map=$BUILD=/build -fdebug-prefix-map=$BUILD=/build -fm
   PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
   OPT="-fwrapv $OPT_FLAGS -Wall" \
   CFLAGS="-Wno-int-conversion -Wno-incompatible-function-pointer-types $PREFIX_MAP" \
-  "$SRC/configure" -q -C \
+  LDFLAGS="-Wl,--strip-debug" \
+  ../src/configure -q -C \
     --host=wasm32-unknown-wasi \
     --build="$("$SRC/config.guess")" \
     --with-build-python="$NATIVE_PY" \
