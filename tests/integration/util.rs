@@ -45,6 +45,21 @@ impl Guest {
         self
     }
 
+    pub fn cwd(mut self, cwd: &str) -> Self {
+        self.request.cwd = Some(cwd.into());
+        self
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.request.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.request.env.push((k.into(), v.into()));
+        self
+    }
+
     pub fn fuel(mut self, fuel: u64) -> Self {
         self.request.limits.fuel = fuel;
         self
