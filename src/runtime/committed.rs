@@ -16,7 +16,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{Committed, MountedMember, RuntimeManifest};
-use super::{Home, Progress, ProgressFn, VERIFIED, base_name, extract_all, remember_verified, tree_hash};
+use super::{Home, Progress, ProgressFn, base_name, extract_all};
 use crate::error::{Error, IoContext, Result};
 
 /// The committed files, by path from the repository's root.
@@ -105,45 +105,16 @@ impl Home {
             file: manifest.name.clone(),
             message: "only a committed runtime's mounts can be extracted".into(),
         })?;
-        let parent = self.dir(&format!("runtimes/{}/{}", manifest.name, &mount.sha256[..16]))?;
-        let tree = parent.join(base_name(&mount.guest));
-        let marker = tree.join(".complete");
-        if let Ok(expected) = fs::read_to_string(&marker) {
-            let expected = expected.trim().to_string();
-            let already = VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&(tree.clone(), expected.clone())));
-            if already {
-                return Ok(tree);
-            }
-            if tree_hash(&tree)? == expected {
-                remember_verified(&tree, &expected);
-                return Ok(tree);
-            }
-            fs::remove_dir_all(&tree).context(|| format!("removing the damaged {}", tree.display()))?;
-        } else if tree.exists() {
-            fs::remove_dir_all(&tree).context(|| format!("removing the unfinished {}", tree.display()))?;
-        }
         // Staged beside, not inside, the mounted folder: a crash leaves nothing the guest sees.
-        let runtime_dir = self.dir(&format!("runtimes/{}", manifest.name))?;
-        let staging = tempfile::Builder::new()
-            .prefix(".unpack-")
-            .tempdir_in(&runtime_dir)
-            .context(|| format!("creating a staging folder in {}", runtime_dir.display()))?;
-        progress(&Progress::Extracting { file: mount.member.clone() });
-        let archive = staging.path().join("archive.zip");
-        unpack(compressed(committed, &mount.member)?, &archive, &mount.sha256)?;
-        let staged = staging.path().join("tree");
-        extract_all(&archive, &staged)?;
-        fs::remove_file(&archive).context(|| format!("removing {}", archive.display()))?;
-        let hash = tree_hash(&staged)?;
-        fs::write(staged.join(".complete"), &hash).context(|| "writing the unpacked folder's marker".into())?;
-        if let Err(e) = fs::rename(&staged, &tree) {
-            // Another process finished first: theirs came from the same verified bytes.
-            if !marker.exists() {
-                return Err(Error::io(format!("moving the unpacked folder to {}", tree.display()), e));
-            }
-        }
-        remember_verified(&tree, &hash);
-        Ok(tree)
+        self.derived_tree(&format!("runtimes/{}/{}", manifest.name, &mount.sha256[..16]), &base_name(&mount.guest), &|staged| {
+            progress(&Progress::Extracting { file: mount.member.clone() });
+            let archive = tempfile::Builder::new()
+                .prefix(".archive-")
+                .tempfile_in(staged.parent().expect("staging folders have a parent"))
+                .context(|| "creating a file for the archive".into())?;
+            unpack(compressed(committed, &mount.member)?, archive.path(), &mount.sha256)?;
+            extract_all(archive.path(), staged)
+        })
     }
 }
 

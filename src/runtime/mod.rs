@@ -210,11 +210,13 @@ impl Home {
         })
     }
 
-    /// A folder `kind/key` of the cache that `build` fills once (in a staging folder, moved into
-    /// place whole). A `.complete` marker holding the tree hash is written last; a folder whose
-    /// tree no longer hashes to it is rebuilt. Verified once per process.
+    /// A folder `kind/key` of the cache that `build` fills once (in a staging folder beside
+    /// `kind`, never inside it, so a folder mounted whole never shows a half-made sibling; moved
+    /// into place whole). A `.complete` marker holding the tree hash is written last; a folder
+    /// whose tree no longer hashes to it is rebuilt. Verified once per process.
     pub fn derived_tree(&self, kind: &str, key: &str, build: &dyn Fn(&Path) -> Result<()>) -> Result<PathBuf> {
         let parent = self.dir(kind)?;
+        let stage_in = parent.parent().expect("cache folders have a parent").to_path_buf();
         let tree = parent.join(key);
         let marker = tree.join(".complete");
         if let Ok(expected) = fs::read_to_string(&marker) {
@@ -233,8 +235,8 @@ impl Home {
         }
         let staging = tempfile::Builder::new()
             .prefix(".staging-")
-            .tempdir_in(&parent)
-            .context(|| format!("creating a staging folder in {}", parent.display()))?;
+            .tempdir_in(&stage_in)
+            .context(|| format!("creating a staging folder in {}", stage_in.display()))?;
         build(staging.path())?;
         let hash = tree_hash(staging.path())?;
         fs::write(staging.path().join(".complete"), &hash).context(|| "writing the tree marker".into())?;

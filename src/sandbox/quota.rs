@@ -140,15 +140,7 @@ pub(super) fn install_originals(
     trampoline: &Module,
     guest: &Instance,
 ) -> wasmtime::Result<()> {
-    let memory = guest
-        .get_memory(&mut *store, "memory")
-        .ok_or_else(|| wasmtime::format_err!("the runtime module exports no `memory`"))?;
-    let mut imports: Vec<Extern> = Vec::new();
-    for name in SHADOWED {
-        imports.push(plain.get(&mut *store, WASI, name)?);
-    }
-    imports.push(memory.into());
-    let instance = Instance::new(&mut *store, trampoline, &imports)?;
+    let instance = super::shims::instantiate_trampoline(store, plain, trampoline, guest, &SHADOWED)?;
     let originals = Originals {
         fd_write: instance.get_typed_func(&mut *store, "fd_write")?,
         fd_pwrite: instance.get_typed_func(&mut *store, "fd_pwrite")?,

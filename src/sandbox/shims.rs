@@ -134,6 +134,28 @@ impl ShimState {
     }
 }
 
+/// Instantiates a trampoline module in `store`: it imports the unshadowed WASI functions
+/// `names` from `plain` and the memory of the guest instance `guest`, and exports the same
+/// names, so a host function can reach an original with the guest's memory in scope. Shared by
+/// the determinism shims and the disk quota.
+pub(super) fn instantiate_trampoline(
+    store: &mut Store<GuestState>,
+    plain: &Linker<GuestState>,
+    trampoline: &Module,
+    guest: &Instance,
+    names: &[&str],
+) -> wasmtime::Result<Instance> {
+    let memory = guest
+        .get_memory(&mut *store, "memory")
+        .ok_or_else(|| wasmtime::format_err!("the runtime module exports no `memory`"))?;
+    let mut imports: Vec<Extern> = Vec::new();
+    for name in names {
+        imports.push(plain.get(&mut *store, WASI, name)?);
+    }
+    imports.push(memory.into());
+    Instance::new(&mut *store, trampoline, &imports)
+}
+
 /// Builds the trampoline for a store whose guest instance is `guest`, from the unshadowed WASI
 /// functions in `plain`.
 pub(super) fn install_originals(
@@ -142,18 +164,7 @@ pub(super) fn install_originals(
     trampoline: &Module,
     guest: &Instance,
 ) -> wasmtime::Result<()> {
-    let memory = guest
-        .get_memory(&mut *store, "memory")
-        .ok_or_else(|| wasmtime::format_err!("the runtime module exports no `memory`"))?;
-    let mut imports: Vec<Extern> = Vec::new();
-    for name in SHADOWED {
-        let func = plain
-            .get(&mut *store, WASI, name)
-            ?;
-        imports.push(func);
-    }
-    imports.push(memory.into());
-    let instance = Instance::new(&mut *store, trampoline, &imports)?;
+    let instance = instantiate_trampoline(store, plain, trampoline, guest, &SHADOWED)?;
     let originals = Originals {
         fd_filestat_get: instance.get_typed_func(&mut *store, "fd_filestat_get")?,
         path_filestat_get: instance.get_typed_func(&mut *store, "path_filestat_get")?,
