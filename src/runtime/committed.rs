@@ -10,13 +10,13 @@
 //! This module must not run recipes, fetch anything or run guest code.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use super::manifest::{Committed, MountedMember, RuntimeManifest};
-use super::{Home, Progress, ProgressFn, base_name, extract_all};
+use super::{Home, Progress, ProgressFn, base_name, copy_verified, extract_all};
 use crate::error::{Error, IoContext, Result};
 
 /// The committed files, by path from the repository's root.
@@ -68,31 +68,7 @@ pub fn unpack(compressed: impl Read, dest: &Path, sha256: &str) -> Result<()> {
         message: format!("the committed file does not decompress ({e}); the repository's copy is damaged"),
     };
     let mut decoder = ruzstd::decoding::StreamingDecoder::new(compressed).map_err(|e| bad(&e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match decoder.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(bad(&e)),
-        };
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        tmp.write_all(&buf[..n]).context(|| format!("writing {}", dest.display()))?;
-    }
-    let actual = hex::encode(hasher.finalize());
-    if actual != sha256 {
-        return Err(Error::HashMismatch {
-            path: dest.to_path_buf(),
-            expected: sha256.to_string(),
-            actual,
-        });
-    }
-    tmp.as_file().sync_all().context(|| format!("syncing {}", dest.display()))?;
-    tmp.persist(dest).map_err(|e| Error::io(format!("moving {} into place", dest.display()), e.error))?;
+    copy_verified(&mut decoder, dest, sha256, &|e| bad(&e))?;
     Ok(())
 }
 

