@@ -3,7 +3,7 @@
 //! - **Tests belong to the instance.** After a patch is applied, every path it touched that is
 //!   part of how the instance is tested ([`is_protected`]: the test files and folders the
 //!   instance names, any `conftest.py`, test modules and test folders, pytest's configuration
-//!   files, and new modules that would shadow the test runner) is put back to the instance's
+//!   files, bytecode (`__pycache__`, `.pyc`), and new modules that would shadow the test runner) is put back to the instance's
 //!   version, as SWE-bench restores test files; the report lists what was discarded.
 //! - **The patch does not reach for the runner.** Code the patch adds outside the tests may not
 //!   import or name the test runner or sweperf's guest modules ([`runner_touches`]).
@@ -85,6 +85,11 @@ pub fn is_protected(instance: &Instance, rel: &str) -> bool {
     let components: Vec<&str> = rel.split('/').collect();
     let name = components.last().copied().unwrap_or(rel);
     if CONFIG_FILES.contains(&name) {
+        return true;
+    }
+    // Bytecode is the compile step's to write: a `.pyc` the patch brings could stand in for a
+    // (restored) test module or for the code it claims to change.
+    if name.ends_with(".pyc") || name.ends_with(".pyo") || components.contains(&"__pycache__") {
         return true;
     }
     if name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")) {

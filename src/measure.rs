@@ -211,6 +211,9 @@ impl TestRun {
 pub struct TestPlan<'a> {
     pub tree: &'a Path,
     pub node_ids: &'a [String],
+    /// The efficiency tests among `node_ids`: the plugin collects garbage before each of their
+    /// calls, so that what ran before them does not land in their window.
+    pub measured: &'a [String],
     /// Folders of the tree put on `sys.path`.
     pub python_path: &'a [String],
     /// An unpacked requirements folder, if the instance has any.
@@ -226,6 +229,9 @@ impl TestPlan<'_> {
     pub fn request(&self) -> RunRequest {
         let mut request = RunRequest::new(["-m", "sweperf_pytest", "-q"]);
         request.args.extend(self.node_ids.iter().cloned());
+        if !self.measured.is_empty() {
+            request.env.push(("SWEPERF_MEASURED".into(), self.measured.join("\n")));
+        }
         request.mounts.push(Mount::new(self.tree, REPO_GUEST, Access::ReadWrite));
         request.python_path = self
             .python_path
@@ -291,37 +297,21 @@ pub fn run_tests(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) ->
     Ok(run)
 }
 
-/// What the guest runs to compile the files it is given to checked-hash `.pyc` files beside
-/// them (the host chooses the files: a tree's modules, not its tests, which pytest rewrites and
-/// compiles itself).
-const COMPILE_FILES: &str = concat!(
-    "import py_compile, sys\n",
-    "mode = py_compile.PycInvalidationMode.CHECKED_HASH\n",
-    "for f in sys.argv[1:]:\n",
-    "    try:\n",
-    "        py_compile.compile(f, doraise=True, invalidation_mode=mode)\n",
-    "    except py_compile.PyCompileError:\n",
-    "        pass\n",
-);
-
-/// Whether a tree's file is a module to compile ahead: Python source, not a test, not a
-/// conftest, not in a test folder (pytest rewrites and compiles those itself).
+/// Whether a tree's file is one to compile ahead: Python source outside hidden folders. Test
+/// modules and conftests get pytest's rewritten form (see `runtimes/guest/sweperf_compile.py`).
 fn compiled_ahead(rel: &str) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
-    let name = parts[parts.len() - 1];
-    name.ends_with(".py")
-        && !name.starts_with("test_")
-        && !name.ends_with("_test.py")
-        && name != "conftest.py"
-        && !parts[..parts.len() - 1].iter().any(|d| matches!(*d, "test" | "tests" | "testing") || d.starts_with('.'))
+    parts[parts.len() - 1].ends_with(".py") && !parts[..parts.len() - 1].iter().any(|d| d.starts_with('.'))
 }
 
-/// Compiles the modules of the tree `plan` measures to bytecode, outside any measured session,
-/// so that a session does not pay for compiling the code under test (imports then only check
-/// each source's hash). The `.pyc` files are deterministic for a given tree and runtime. A file
+/// Compiles the tree `plan` measures to bytecode, outside any measured session, with the guest's
+/// `sweperf_compile`: modules of the code under test to checked-hash `.pyc`, test modules and
+/// conftests to pytest's assertion-rewritten `.pyc`, so that a session pays neither for
+/// compiling the code under test nor for rewriting its tests (imports then only check each
+/// source's hash). The files are deterministic for a given tree, runtime and toolchain. A file
 /// that does not compile is left to fail (or not) on import, as it would have.
 pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) -> Result<Outcome> {
-    let mut request = RunRequest::new(["-c", COMPILE_FILES]);
+    let mut request = RunRequest::new(["-m", "sweperf_compile"]);
     for root in plan.python_path {
         let dir = if root == "." { plan.tree.to_path_buf() } else { plan.tree.join(root) };
         for rel in crate::instance::repo_files(&dir)? {
@@ -504,11 +494,11 @@ mod tests {
     }
 
     #[test]
-    fn modules_are_compiled_ahead_and_tests_are_left_to_pytest() {
-        for yes in ["pkg/mod.py", "setup.py", "pkg/sub/__init__.py", "pkg/testsuite_helpers.py"] {
+    fn python_sources_outside_hidden_folders_are_compiled_ahead() {
+        for yes in ["pkg/mod.py", "setup.py", "pkg/sub/__init__.py", "tests/helpers.py", "pkg/tests/test_x.py", "test_top.py", "conftest.py"] {
             assert!(compiled_ahead(yes), "{yes}");
         }
-        for no in ["tests/helpers.py", "pkg/tests/test_x.py", "test_top.py", "pkg/x_test.py", "conftest.py", "pkg/conftest.py", "README.md", ".venv/x.py", "pkg/testing/util.py"] {
+        for no in ["README.md", ".venv/x.py", "pkg/.hidden/util.py", "pkg/mod.pyc"] {
             assert!(!compiled_ahead(no), "{no}");
         }
     }

@@ -104,6 +104,7 @@ impl Fingerprint {
         let plan = measure::TestPlan {
             tree: Path::new("/"),
             node_ids: &node_ids,
+            measured: &instance.efficiency_tests,
             python_path: &instance.python_path,
             requirements: requirements_tree_sha256.as_ref().map(|_| Path::new("/")),
             layers: &instance.layers,

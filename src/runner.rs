@@ -79,6 +79,7 @@ impl TestRunner for SandboxRunner {
         let plan = TestPlan {
             tree: request.tree,
             node_ids: request.node_ids,
+            measured: &instance.efficiency_tests,
             python_path: &instance.python_path,
             requirements: requirements.as_deref(),
             layers: &instance.layers,

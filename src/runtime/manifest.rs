@@ -174,7 +174,7 @@ const TOOLCHAIN: (&str, &str) = (
 );
 
 /// The runtime every instance and `sweperf python` use unless told otherwise.
-pub const DEFAULT_RUNTIME: &str = "python-3.12";
+pub const DEFAULT_RUNTIME: &str = "python-3.11-o2";
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| Error::BadManifest {

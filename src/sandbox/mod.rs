@@ -49,6 +49,7 @@ pub const GUEST_FILES: &[(&str, &str)] = &[
     ("_sweperf_boot.py", include_str!("../../runtimes/guest/_sweperf_boot.py")),
     ("sitecustomize.py", include_str!("../../runtimes/guest/sitecustomize.py")),
     ("sweperf_pytest.py", include_str!("../../runtimes/guest/sweperf_pytest.py")),
+    ("sweperf_compile.py", include_str!("../../runtimes/guest/sweperf_compile.py")),
 ];
 
 /// The host-side sources that can move a fuel count (the engine set-up, the WASI shims, the

@@ -28,7 +28,7 @@ fn python_json_reports_outcome_and_fuel() {
     let out = sweperf_cmd().args(["python", "--json", "--", "-c", "print(1)"]).output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["runtime"], "python-3.12");
+    assert_eq!(v["runtime"], sweperf::runtime::DEFAULT_RUNTIME);
     assert_eq!(v["outcome"]["status"]["kind"], "exited");
     assert_eq!(v["outcome"]["stdout"], "1\n");
     assert!(v["outcome"]["fuel"].as_u64().unwrap() > 1_000_000);

@@ -91,6 +91,11 @@ fn observer_is_identical_across_runs_and_processes_on_3_11() {
     same_observations_everywhere(PY311);
 }
 
+#[test]
+fn observer_is_identical_across_runs_and_processes_on_3_11_o2() {
+    same_observations_everywhere(PY311_O2);
+}
+
 fn pytest_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_tree(
@@ -106,23 +111,60 @@ fn pytest_project() -> tempfile::TempDir {
     dir
 }
 
+/// A session of `node_ids` (all of them measured) on `tree`, on the repository root's path.
+fn plan<'a>(tree: &'a Path, node_ids: &'a [String], limits: &'a sweperf::Limits) -> sweperf::measure::TestPlan<'a> {
+    sweperf::measure::TestPlan { tree, node_ids, measured: node_ids, python_path: std::slice::from_ref(&*DOT), requirements: None, layers: &[], limits, seed: 0 }
+}
+
+static DOT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| ".".to_string());
+
 /// One measuring session through the library's own path: fuel and every test's result.
 fn pytest_fuel(runtime: &str) -> (u64, String) {
     let project = pytest_project();
     let node_ids = vec!["tests".to_string()];
-    let plan = sweperf::measure::TestPlan {
-        tree: project.path(),
-        node_ids: &node_ids,
-        python_path: &[".".to_string()],
-        requirements: None,
-        layers: &[],
-        limits: &sweperf::Limits::default(),
-        seed: 0,
-    };
-    let run = sweperf::measure::run_tests(sandbox(), &crate::util::runtime(runtime), &plan).unwrap();
+    let limits = sweperf::Limits::default();
+    let run = sweperf::measure::run_tests(sandbox(), &crate::util::runtime(runtime), &plan(project.path(), &node_ids, &limits)).unwrap();
     assert!(run.all_passed() && run.violations.is_empty(), "{run:#?}\n{}", run.stderr);
     assert_eq!(run.tests.len(), 3, "{run:#?}");
     (run.fuel, serde_json::to_string(&run.tests).unwrap())
+}
+
+/// The compile step writes each module's checked-hash `.pyc` and each test module's
+/// assertion-rewritten one where the session looks for them: the session then loads them
+/// instead of compiling and rewriting, with the same results, and two compiles write the same bytes.
+#[test]
+fn a_compiled_tree_is_loaded_not_recompiled() {
+    let rt = crate::util::runtime(PY311_O2);
+    let node_ids = vec!["tests".to_string()];
+    let session = |tree: &Path, compile: bool| {
+        let limits = sweperf::Limits::default();
+        let plan = plan(tree, &node_ids, &limits);
+        if compile {
+            let out = sweperf::measure::compile_tree(sandbox(), &rt, &plan).unwrap();
+            assert!(matches!(out.status, sweperf::sandbox::Status::Exited { code: 0 }), "{out:?}");
+        }
+        sweperf::measure::run_tests(sandbox(), &rt, &plan).unwrap()
+    };
+    let (plain, compiled, again) = (pytest_project(), pytest_project(), pytest_project());
+    let cold = session(plain.path(), false);
+    let warm = session(compiled.path(), true);
+    assert!(warm.all_passed() && warm.violations.is_empty(), "{warm:#?}");
+    let outcomes = |r: &sweperf::measure::TestRun| r.tests.iter().map(|(k, v)| (k.clone(), v.outcome)).collect::<Vec<_>>();
+    assert_eq!(outcomes(&warm), outcomes(&cold));
+    let listing = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(listing(&compiled.path().join("pkg/__pycache__")), ["__init__.cpython-311.pyc"]);
+    let rewritten = listing(&compiled.path().join("tests/__pycache__"));
+    assert!(rewritten.len() == 1 && rewritten[0].starts_with("test_work.cpython-311-pytest-"), "{rewritten:?}");
+    // Loading instead of rewriting and compiling is most of what the compile step saves.
+    assert!(cold.fuel > warm.fuel + 20_000_000, "cold {} vs compiled {}", cold.fuel, warm.fuel);
+    session(again.path(), true);
+    for rel in ["pkg/__pycache__/__init__.cpython-311.pyc".to_string(), format!("tests/__pycache__/{}", rewritten[0])] {
+        assert_eq!(std::fs::read(compiled.path().join(&rel)).unwrap(), std::fs::read(again.path().join(&rel)).unwrap(), "{rel} differs between two compiles");
+    }
 }
 
 fn pytest_is_identical(runtime: &str) {
@@ -134,7 +176,7 @@ fn pytest_is_identical(runtime: &str) {
     let project = pytest_project();
     let results = tempfile::tempdir().unwrap();
     let out = sweperf_cmd()
-        .args(["python", "--json", "--runtime", runtime, "--cwd", "/repo", "--path", "/repo", "--env", "SWEPERF_RESULTS=/results/tests.jsonl", "--mount"])
+        .args(["python", "--json", "--runtime", runtime, "--cwd", "/repo", "--path", "/repo", "--env", "SWEPERF_MEASURED=tests", "--env", "SWEPERF_RESULTS=/results/tests.jsonl", "--mount"])
         .arg(format!("{}:/repo:rw", project.path().display()))
         .arg("--mount")
         .arg(format!("{}:/results:rw", results.path().display()))
@@ -161,13 +203,18 @@ fn pytest_fuel_is_identical_across_runs_and_processes_on_3_11() {
 }
 
 #[test]
+fn pytest_fuel_is_identical_across_runs_and_processes_on_3_11_o2() {
+    pytest_is_identical(PY311_O2);
+}
+
+#[test]
 fn perf_counter_counts_fuel_and_sleep_is_virtual() {
     let script = |n: u64| {
         format!(
             "import time\na = time.perf_counter_ns()\nx = 0\nfor i in range({n}):\n    x += i\nb = time.perf_counter_ns()\nprint(str(b - a).rjust(20))\n"
         )
     };
-    for rt in [PY312, PY315] {
+    for rt in [PY312, PY315, PY311_O2] {
         let small = Guest::new(rt).code(&script(10_000)).run_ok();
         let large = Guest::new(rt).code(&script(20_000)).run_ok();
         let delta = |o: &sweperf::Outcome| o.stdout.trim().parse::<u64>().unwrap();

@@ -187,6 +187,14 @@ fn edited_and_deleted_tests_are_restored() {
     // A module that would shadow the test runner is discarded too.
     let r = evaluate(&format!("{}{}", SLOWER, new_file("pytest.py", "def main(*a, **k):\n    return 0\n")));
     assert!(r.discarded_edits.iter().any(|d| d.path == "pytest.py" && d.kind == EditKind::Added), "{:?}", r.discarded_edits);
+    // Bytecode is the compile step's: a cached form of the test module or of the code under
+    // test that the patch brings is discarded, and the test runs from its restored source.
+    let planted = ["tests/__pycache__/test_dedupe.cpython-311-pytest-9.2.0.pyc", "tinylib/__pycache__/dedupe.cpython-311.pyc"];
+    let r = evaluate(&format!("{}{}{}", SLOWER, new_file(planted[0], "forged\n"), new_file(planted[1], "forged\n")));
+    for p in planted {
+        assert!(r.discarded_edits.iter().any(|d| d.path == p && d.kind == EditKind::Added), "{p}: {:?}", r.discarded_edits);
+    }
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
 }
 
 #[test]
