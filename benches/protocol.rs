@@ -1,7 +1,9 @@
 //! The cost promise, measured: one sweperf evaluation against SWE-Perf's native protocol on the
 //! same instances, in one run. Prints figures; asserts nothing.
 //!
-//! Per instance (the bundled python-3.12 instances, or SWEPERF_BENCH_INSTANCES=a,b,c):
+//! Per instance (the bundled instances whose tests need only the standard library, or
+//! SWEPERF_BENCH_INSTANCES=a,b,c; SWEPERF_BENCH_DIR=folder takes the instances of another folder,
+//! for example real-repository records written by `sweperf import --dataset`):
 //! (a) SWE-Perf's protocol natively with the host's CPython: per side (base, gold-patched) 3
 //!     warm-up and 20 timed `pytest --durations=0` runs of the instance's test session,
 //!     the sides interleaved, as SWE-Perf does;
@@ -11,8 +13,13 @@
 //! It prints one sandboxed session / one native run, and SWE-Perf protocol / sweperf per
 //! prediction, cold and warm, and writes the table to target/bench-protocol.md.
 //!
-//! `cargo bench --bench protocol`. Needs `python3 -m venv` and pip (pytest is installed into
-//! target/bench-venv from PyPI, pinned to the toolchain's version).
+//! The native runs may write bytecode (as SWE-Perf's warm-up runs leave it behind), so from the
+//! first warm-up on they neither compile the tree nor rewrite its tests: the protocol is timed at
+//! its cheapest.
+//!
+//! `cargo bench --bench protocol`. Needs `python3 -m venv` and pip (pytest, pinned to the
+//! toolchain's version, and each instance's pinned requirements are installed into a venv per
+//! set of requirements under target/bench-venv*).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,16 +42,26 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A venv with the toolchain's pytest, made once.
-fn venv_python() -> PathBuf {
-    let venv = root().join("target/bench-venv");
+/// A venv with the toolchain's pytest and `requirements` (pinned), made once per set.
+fn venv_python(requirements: &[sweperf::runtime::WheelRef]) -> PathBuf {
+    let mut pins: Vec<String> = requirements.iter().map(|w| format!("{}=={}", w.name, w.version)).collect();
+    pins.sort();
+    let venv = if pins.is_empty() {
+        root().join("target/bench-venv")
+    } else {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        pins.hash(&mut h);
+        root().join(format!("target/bench-venv-{:016x}", h.finish()))
+    };
     let python = venv.join("bin/python");
     if !python.exists() {
         let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().unwrap().success();
         assert!(ok, "python3 -m venv failed");
         let pytest = sweperf::runtime::toolchain().unwrap().wheels.into_iter().find(|w| w.name == "pytest").unwrap();
-        let ok = Command::new(&python).args(["-m", "pip", "install", "-q", &format!("pytest=={}", pytest.version)]).status().unwrap().success();
-        assert!(ok, "pip install pytest failed");
+        pins.push(format!("pytest=={}", pytest.version));
+        let ok = Command::new(&python).args(["-m", "pip", "install", "-q"]).args(&pins).status().unwrap().success();
+        assert!(ok, "pip install {pins:?} failed");
     }
     python
 }
@@ -57,8 +74,7 @@ fn native_session(python: &Path, instance: &Instance, tree: &Path) -> f64 {
         .args(["-m", "pytest", "-p", "no:cacheprovider", "-q", "--durations=0"])
         .args(&args)
         .current_dir(tree)
-        .env("PYTHONPATH", tree)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONPATH", std::env::join_paths(instance.python_path.iter().map(|p| tree.join(p))).unwrap())
         .output()
         .unwrap();
     let secs = t.elapsed().as_secs_f64();
@@ -77,20 +93,22 @@ fn tree(instance: &Instance, patched: bool) -> tempfile::TempDir {
 
 fn main() {
     let wanted = std::env::var("SWEPERF_BENCH_INSTANCES").ok();
-    let all = instance::load_all(&root().join("instances")).unwrap();
+    let dir = std::env::var_os("SWEPERF_BENCH_DIR").map_or_else(|| root().join("instances"), PathBuf::from);
+    let all = instance::load_all(&dir).unwrap();
     let instances: Vec<Instance> = all
         .into_iter()
         .filter(|i| match &wanted {
             Some(w) => w.split(',').any(|x| x == i.id),
-            None => i.runtime == "python-3.12",
+            // numpy and pandas are compiled into python-3.15-sci; natively they would be wheels.
+            None => i.runtime != "python-3.15-sci",
         })
         .collect();
-    let python = venv_python();
     let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
     let mut table = String::from(
-        "| instance | native run (s) | SWE-Perf protocol, 46 runs (s) | sweperf session (s) | session / native run | sweperf cold (s) | sweperf warm (s) | protocol / sweperf cold | protocol / sweperf warm |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| instance | runtime | native run (s) | SWE-Perf protocol, 46 runs (s) | sweperf session (s) | session / native run | sweperf cold (s) | sweperf warm (s) | protocol / sweperf cold | protocol / sweperf warm |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for inst in &instances {
+        let python = venv_python(&inst.requirements);
         // (a) and (b): the protocol, sides interleaved.
         let (base, patched) = (tree(inst, false), tree(inst, true));
         let started = Instant::now();
@@ -118,8 +136,9 @@ fn main() {
         assert!(warm.base.as_ref().unwrap().cached, "the second evaluation uses the cached base");
         let session = warm.patched.as_ref().unwrap().session.wall_ms / 1000.0;
         let line = format!(
-            "| `{}` | {native_run:.2} | {protocol:.1} | {session:.2} | {:.1}x | {cold_s:.1} | {warm_s:.1} | {:.1}x | {:.1}x |\n",
+            "| `{}` | {} | {native_run:.2} | {protocol:.1} | {session:.2} | {:.1}x | {cold_s:.1} | {warm_s:.1} | {:.1}x | {:.1}x |\n",
             inst.id,
+            inst.runtime,
             session / native_run,
             protocol / cold_s,
             protocol / warm_s
