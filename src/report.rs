@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use std::path::Path;
 
+use crate::digest::{named_files_sha256, sha256_hex};
 use crate::instance::Instance;
 use crate::integrity::DiscardedEdit;
 use crate::measure::{self, TestRun, Violation};
@@ -110,7 +110,7 @@ impl Fingerprint {
             limits: &instance.limits,
             seed,
         };
-        let (argv, env) = sandbox::guest_command(&manifest, &plan.request())?;
+        let (argv, env) = sandbox::guest_command(&manifest, &plan.request()?);
         Ok(Fingerprint {
             sweperf_version: crate::VERSION.to_string(),
             sweperf_build_sha256: build_sha256(sandbox::FUEL_SOURCES),
@@ -172,21 +172,6 @@ impl Fingerprint {
         f.patch_sha256 = String::new();
         sha256_hex(&serde_json::to_vec(&f).expect("fingerprints serialise"))
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// SHA-256 over named files, by name and content.
-fn named_files_sha256(files: &[(&str, &str)]) -> String {
-    let mut h = Sha256::new();
-    for (name, text) in files {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(Sha256::digest(text.as_bytes()));
-    }
-    hex::encode(h.finalize())
 }
 
 /// SHA-256 over the guest-side files (normally [`sandbox::GUEST_FILES`]), by name and content.

@@ -363,7 +363,7 @@ fn python(args: PythonArgs) -> Result<i32> {
     request.cwd = args.cwd;
     request.python_path = args.python_path;
     let environment = sweperf::environment::Table::builtin()?.resolve(args.environment.as_deref().unwrap_or(&args.runtime))?;
-    request.layers = environment.layers.clone();
+    sweperf::environment::equip(&mut request, &environment.layers)?;
     if !environment.requirements.is_empty() {
         let set = runtime::Toolchain {
             wheels: environment.requirements.clone(),
