@@ -31,7 +31,7 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
-pub use limits::{MAX_DISK_MIB, MAX_MEMORY_MIB};
+pub use limits::{Limits, MAX_DISK_MIB, MAX_MEMORY_MIB};
 pub use quota::ENTRY_CHARGE;
 pub use output::CappedPipe;
 pub use shims::{CLOCK_LOG_CAP, ClockLog, FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
@@ -72,42 +72,6 @@ const EPOCH_TICK: Duration = Duration::from_millis(10);
 const GUEST_THREAD_STACK: usize = 64 << 20;
 /// The deepest wasm stack a guest may use (deterministic: a deeper recursion traps).
 pub const MAX_WASM_STACK: usize = 16 << 20;
-
-/// The resources one run may use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    /// Fuel (wasm instructions, roughly) before the run is stopped as out of fuel.
-    pub fuel: u64,
-    /// Linear memory the guest may grow to, in bytes.
-    pub memory_bytes: u64,
-    /// Wall-clock deadline, in milliseconds.
-    pub timeout_ms: u64,
-    /// Bytes kept of stdout and of stderr each; the rest is dropped and flagged.
-    pub output_bytes: usize,
-    /// Bytes the guest may write to files, plus [`ENTRY_CHARGE`] per file, folder or link it
-    /// creates; past it the write fails with `ENOSPC` (absent in reports older than the quota).
-    #[serde(default = "default_disk_bytes")]
-    pub disk_bytes: u64,
-}
-
-fn default_disk_bytes() -> u64 {
-    Limits::default().disk_bytes
-}
-
-impl Default for Limits {
-    /// 1e12 fuel (a few minutes of CPython), 2 GiB of memory, 10 minutes, 1 MiB of each stream,
-    /// 512 MiB written to disk.
-    fn default() -> Self {
-        Limits {
-            fuel: 1_000_000_000_000,
-            memory_bytes: 2 << 30,
-            timeout_ms: 600_000,
-            output_bytes: 1 << 20,
-            disk_bytes: 512 << 20,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
