@@ -10,6 +10,7 @@ pub mod digest;
 pub mod environment;
 pub mod error;
 pub mod evaluate;
+pub mod export;
 pub mod instance;
 pub mod integrity;
 mod jsonl;

@@ -74,7 +74,7 @@ struct VerifyArgs {
     jobs: Option<usize>,
     /// How to print what was checked and what differed
     #[arg(long, value_enum, default_value = "table")]
-    format: eval::Format,
+    format: sweperf::export::Format,
 }
 
 #[derive(Subcommand)]
@@ -184,7 +184,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
     spinner.clear();
     let exit = if v.passed() { Exit::Ok } else { Exit::Findings };
     match args.format {
-        eval::Format::Json => {
+        sweperf::export::Format::Json => {
             println!("{}", serde_json::to_string_pretty(&serde_json::json!({
                 "passed": v.passed(),
                 "exit_code": exit.code(),
@@ -192,7 +192,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
             }))?);
             return Ok(exit.code());
         }
-        eval::Format::Table | eval::Format::Markdown => {}
+        sweperf::export::Format::Table | sweperf::export::Format::Markdown => {}
     }
     let differences = |title: &str, list: &[verify::Difference]| {
         let rows: Vec<[String; 4]> = list.iter().map(|d| [d.instance_id.clone(), d.field.clone(), d.expected.clone(), d.found.clone()]).collect();
