@@ -3,14 +3,15 @@
 //!
 //! Every runtime is also an environment of the same name with no layers and no requirements.
 //! The table is `runtimes/environments.toml` and the layers are `runtimes/layers/`, compiled in
-//! (they are guest code: every byte is part of the fingerprint). This module only describes; it
-//! must not provision or run anything.
+//! (they are guest code: every byte is part of the fingerprint). This module only describes, and
+//! [`equip`]s a run request with what the environment gives its guest; it must not provision or
+//! run anything (the sandbox does not know this module: what it needs is in the request).
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::runtime::{self, WheelRef};
+use crate::sandbox::{GuestLayer, RunRequest};
 
 const TABLE_FILE: &str = "runtimes/environments.toml";
 const TABLE: &str = include_str!("../runtimes/environments.toml");
@@ -104,19 +105,39 @@ pub const LAYERS: &[Layer] = &[
     },
 ];
 
+/// The layer called `name`, if there is one.
 pub fn layer(name: &str) -> Option<&'static Layer> {
     LAYERS.iter().find(|l| l.name == name)
 }
 
+/// Gives `request` what a guest of an environment with `layers` gets besides its runtime: those
+/// layers' files, and the built-in table's missing-module hints (every guest gets the hints).
+/// Errors: a layer not in [`LAYERS`] ([`Error::BadRun`], naming `sweperf env list`), or a
+/// built-in table that fails its checks.
+pub fn equip(request: &mut RunRequest, layers: &[String]) -> Result<()> {
+    request.layers = layers
+        .iter()
+        .map(|name| {
+            layer(name)
+                .map(Layer::guest_layer)
+                .ok_or_else(|| Error::BadRun(format!("unknown compatibility layer `{name}` (see `sweperf env list`)")))
+        })
+        .collect::<Result<_>>()?;
+    request.module_hints = Table::builtin()?.module_hints();
+    Ok(())
+}
+
 impl Layer {
     pub fn sha256(&self) -> String {
-        let mut h = Sha256::new();
-        for (path, text) in self.files {
-            h.update(path.as_bytes());
-            h.update([0]);
-            h.update(Sha256::digest(text.as_bytes()));
+        crate::digest::named_files_sha256(self.files)
+    }
+
+    /// The layer as a sandbox run gets it.
+    pub fn guest_layer(&self) -> GuestLayer {
+        GuestLayer {
+            name: self.name.to_string(),
+            files: self.files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
         }
-        hex::encode(h.finalize())
     }
 }
 

@@ -23,10 +23,6 @@ pub const PROBLEM_STATEMENT: &str = "problem.md";
 /// `sweperf validate`'s default: every efficiency test must gain at least this under the
 /// expert patch.
 pub const DEFAULT_MIN_EXPERT_GAIN: f64 = 0.03;
-pub const DEFAULT_FUEL: u64 = 2_000_000_000_000;
-pub const DEFAULT_MEMORY_MIB: u64 = 2048;
-pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
-pub const DEFAULT_DISK_MIB: u64 = 512;
 
 /// Folders never copied into a private tree nor hashed: caches that change what a guest does.
 const SKIPPED_DIRS: &[&str] = &["__pycache__", ".pytest_cache", ".git", ".mypy_cache"];
@@ -41,8 +37,8 @@ struct ManifestFile {
     correctness_tests: Option<Vec<String>>,
     min_expert_gain: Option<f64>,
     python_path: Option<Vec<String>>,
-    #[serde(default)]
-    limits: LimitsFile,
+    #[serde(default, deserialize_with = "Limits::deserialize_table")]
+    limits: Limits,
     #[serde(default)]
     requirements: Vec<WheelRef>,
     unsupported: Option<String>,
@@ -57,15 +53,6 @@ pub struct Source {
     pub base_commit: String,
     pub version: Option<String>,
     pub created_at: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LimitsFile {
-    fuel: Option<u64>,
-    memory_mib: Option<u64>,
-    timeout_secs: Option<u64>,
-    disk_mib: Option<u64>,
 }
 
 /// A loaded, validated instance.
@@ -196,14 +183,6 @@ impl Instance {
                 return Err(bad(&manifest_path, format!("field `requirements[{i}].sha256` must be 64 hex digits")));
             }
         }
-        let limit = |field: &str, checked: std::result::Result<u64, String>| checked.map_err(|why| bad(&manifest_path, format!("field `limits.{field}`: {why}")));
-        let limits = Limits {
-            fuel: m.limits.fuel.unwrap_or(DEFAULT_FUEL),
-            memory_bytes: limit("memory_mib", Limits::memory_bytes_from_mib(m.limits.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB)))?,
-            timeout_ms: limit("timeout_secs", Limits::timeout_ms_from_whole_secs(m.limits.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)))?,
-            disk_bytes: limit("disk_mib", Limits::disk_bytes_from_mib(m.limits.disk_mib.unwrap_or(DEFAULT_DISK_MIB)))?,
-            ..Limits::default()
-        };
         let read = |name: &str| -> Result<String> {
             let path = dir.join(name);
             let text = fs::read_to_string(&path).map_err(|e| bad(&path, format!("cannot be read: {e}")))?;
@@ -224,7 +203,7 @@ impl Instance {
             correctness_tests,
             min_expert_gain,
             python_path,
-            limits,
+            limits: m.limits,
             requirements,
             expert_patch: read(EXPERT_PATCH)?,
             problem_statement: read(PROBLEM_STATEMENT)?,
@@ -365,8 +344,8 @@ mod tests {
         let i = Instance::load(&dir).unwrap();
         assert_eq!(i.correctness_tests, ["tests/test_a.py"]);
         assert_eq!(i.python_path, ["."]);
-        assert_eq!(i.limits.fuel, DEFAULT_FUEL);
-        assert_eq!(i.limits.disk_bytes, DEFAULT_DISK_MIB << 20);
+        assert_eq!(i.limits.fuel, Limits::DEFAULT_FUEL);
+        assert_eq!(i.limits.disk_bytes, Limits::DEFAULT_DISK_MIB << 20);
         assert_eq!(i.min_expert_gain, DEFAULT_MIN_EXPERT_GAIN);
     }
 

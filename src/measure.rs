@@ -226,7 +226,8 @@ pub struct TestPlan<'a> {
 
 impl TestPlan<'_> {
     /// The sandbox request this plan makes (without the results mount, which is per run).
-    pub fn request(&self) -> RunRequest {
+    /// Errors: a layer the environment table does not know (see [`crate::environment::equip`]).
+    pub fn request(&self) -> Result<RunRequest> {
         let mut request = RunRequest::new(["-m", "sweperf_pytest", "-q"]);
         request.args.extend(self.node_ids.iter().cloned());
         if !self.measured.is_empty() {
@@ -242,12 +243,12 @@ impl TestPlan<'_> {
             request.mounts.push(Mount::new(req, REQUIREMENTS_GUEST, Access::ReadOnly));
             request.python_path.push(REQUIREMENTS_GUEST.to_string());
         }
-        request.layers = self.layers.to_vec();
+        crate::environment::equip(&mut request, self.layers)?;
         request.cwd = Some(REPO_GUEST.to_string());
         request.env.push(("SWEPERF_RESULTS".into(), format!("{RESULTS_GUEST}/{RESULTS_FILE}")));
         request.limits = self.limits.clone();
         request.seed = self.seed;
-        request
+        Ok(request)
     }
 }
 
@@ -278,7 +279,7 @@ pub fn run_tests(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) ->
     // Opened before the guest starts: whatever the guest later does to the name (unlink it,
     // replace it with a link), the host reads the file it created.
     let mut handle = std::fs::File::open(&path).context(|| format!("opening {}", path.display()))?;
-    let mut request = plan.request();
+    let mut request = plan.request()?;
     request.mounts.push(Mount::new(results.path(), RESULTS_GUEST, Access::ReadWrite));
     let outcome = sandbox.run(runtime, &request)?;
     handle.rewind().context(|| format!("reading {}", path.display()))?;

@@ -1,17 +1,15 @@
-//! Result types and their exporters: the per-instance report, the run summary, the fingerprint
-//! of everything that can move a fuel count, and the terminal and Markdown tables.
+//! Result types: the per-instance report, the run summary, and the fingerprint of everything
+//! that can move a fuel count.
 //!
-//! One set of serialisable types feeds every output (JSON files, tables, the library's return
-//! values). The format is documented in `docs/report-format.md` and versioned by
+//! One set of serialisable types feeds every output (JSON files, the library's return values,
+//! and the tables of [`crate::export`]). The format is documented in `docs/report-format.md` and versioned by
 //! [`REPORT_FORMAT_VERSION`]. This module must not run anything.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use std::path::Path;
 
+use crate::digest::{named_files_sha256, sha256_hex};
 use crate::instance::Instance;
 use crate::integrity::DiscardedEdit;
 use crate::measure::{self, TestRun, Violation};
@@ -111,7 +109,7 @@ impl Fingerprint {
             limits: &instance.limits,
             seed,
         };
-        let (argv, env) = sandbox::guest_command(&manifest, &plan.request())?;
+        let (argv, env) = sandbox::guest_command(&manifest, &plan.request()?);
         Ok(Fingerprint {
             sweperf_version: crate::VERSION.to_string(),
             sweperf_build_sha256: build_sha256(sandbox::FUEL_SOURCES),
@@ -173,21 +171,6 @@ impl Fingerprint {
         f.patch_sha256 = String::new();
         sha256_hex(&serde_json::to_vec(&f).expect("fingerprints serialise"))
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// SHA-256 over named files, by name and content.
-fn named_files_sha256(files: &[(&str, &str)]) -> String {
-    let mut h = Sha256::new();
-    for (name, text) in files {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(Sha256::digest(text.as_bytes()));
-    }
-    hex::encode(h.finalize())
 }
 
 /// SHA-256 over the guest-side files (normally [`sandbox::GUEST_FILES`]), by name and content.
@@ -488,121 +471,10 @@ impl Summary {
     }
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.2}%", x * 100.0)
-}
-
-/// Fuel for people: `12.35 G`, `512.0 M`, `-` when unknown.
-pub fn fuel(f: Option<u64>) -> String {
-    match f {
-        Some(f) if f >= 1_000_000_000 => format!("{:.2} G", f as f64 / 1e9),
-        Some(f) => format!("{:.1} M", f as f64 / 1e6),
-        None => "-".into(),
-    }
-}
-
-fn rows(summary: &Summary) -> Vec<[String; 6]> {
-    summary
-        .instances
-        .iter()
-        .map(|i| {
-            let base: Option<u64> = i.efficiency_tests.iter().map(|t| t.base_fuel).sum();
-            let patched: Option<u64> = i.efficiency_tests.iter().map(|t| t.patched_fuel).sum();
-            [
-                i.instance_id.clone(),
-                i.status.word().to_string(),
-                if i.applied { "yes" } else { "no" }.to_string(),
-                fuel(base),
-                fuel(patched),
-                pct(i.performance),
-            ]
-        })
-        .collect()
-}
-
-const HEADERS: [&str; 6] = ["instance", "status", "applied", "base fuel", "patched fuel", "performance"];
-
-/// What was evaluated, before any score: how many instances, and how many could not be.
-fn coverage(c: &Counts) -> String {
-    let mut s = format!(
-        "{} instance(s): {} valid, {} invalid, {} unsupported, {} error(s); {} prediction(s) submitted",
-        c.total, c.valid, c.invalid, c.unsupported, c.errors, c.submitted
-    );
-    if c.tampered > 0 {
-        let _ = write!(s, ", {} tampered", c.tampered);
-    }
-    s
-}
-
-fn scores(label: &str, s: Scores, c: &Counts, n: usize) -> String {
-    format!(
-        "{label}: Apply {} ({}/{n}) | Correctness {} ({}/{n}) | Performance {}",
-        pct(s.apply),
-        c.applied,
-        pct(s.correctness),
-        c.correct,
-        pct(s.performance)
-    )
-}
-
-fn footer(summary: &Summary) -> [String; 3] {
-    let c = &summary.counts;
-    let valid = Scores {
-        apply: summary.apply,
-        correctness: summary.correctness,
-        performance: summary.performance,
-    };
-    [
-        coverage(c),
-        scores("over valid instances", valid, c, c.valid),
-        scores("over all instances (SWE-Perf)", summary.over_all, c, c.total),
-    ]
-}
-
-/// A plain-text table for the terminal.
-pub fn render_table(summary: &Summary) -> String {
-    let rows = rows(summary);
-    let mut widths = HEADERS.map(str::len);
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.len());
-        }
-    }
-    let mut out = String::new();
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| if i >= 3 { format!("{c:>w$}") } else { format!("{c:<w$}") })
-            .collect::<Vec<_>>()
-            .join("  ")
-    };
-    let _ = writeln!(out, "{}", line(&HEADERS.map(String::from)));
-    for r in &rows {
-        let _ = writeln!(out, "{}", line(r));
-    }
-    let [cov, valid, all] = footer(summary);
-    let _ = writeln!(out, "\n{} on {}: {cov}\n  {valid}\n  {all}", summary.model, summary.run_id);
-    out
-}
-
-/// A Markdown table with the same content.
-pub fn render_markdown(summary: &Summary) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
-    let _ = writeln!(out, "|---|---|---|---:|---:|---:|");
-    for r in rows(summary) {
-        let _ = writeln!(out, "| {} |", r.join(" | "));
-    }
-    let [cov, valid, all] = footer(summary);
-    let _ = writeln!(out, "\n**{}** on `{}`: {cov}\n\n- {valid}\n- {all}", summary.model, summary.run_id);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::Exporter;
 
     fn report(id: &str, status: InstanceStatus, applied: bool, correct: bool, performance: f64) -> InstanceReport {
         InstanceReport {
@@ -642,11 +514,11 @@ mod tests {
         assert!((s.correctness - 0.5).abs() < 1e-12);
         assert!((s.performance - 0.15).abs() < 1e-12);
         assert!((s.over_all.apply - 0.6).abs() < 1e-12 && (s.over_all.performance - 0.12).abs() < 1e-12);
-        let table = render_table(&s);
+        let table = crate::export::Table.export(&s);
         assert!(table.contains("5 instance(s): 4 valid, 1 invalid, 0 unsupported, 0 error(s)"), "{table}");
         assert!(table.contains("over valid instances: Apply 75.00% (3/4)"), "{table}");
         assert!(table.contains("over all instances (SWE-Perf): Apply 60.00% (3/5)"), "{table}");
-        assert!(render_markdown(&s).starts_with("| instance |"));
+        assert!(crate::export::Markdown.export(&s).starts_with("| instance |"));
     }
 
     #[test]

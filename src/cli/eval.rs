@@ -3,24 +3,15 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use sweperf::instance::{self, Instance};
 use sweperf::predictions::{self, GOLD, Predictions};
-use sweperf::report::{self, InstanceStatus, RunSources};
+use sweperf::export::Format;
+use sweperf::report::{InstanceStatus, RunSources};
 use sweperf::run::{self, RunConfig, RunEvent};
 use sweperf::{EvalOptions, Evaluator};
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    /// Plain text for the terminal
-    Table,
-    /// A Markdown table
-    Markdown,
-    /// JSON, for scripts
-    Json,
-}
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -208,11 +199,7 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
         }
     })?;
     bar.finish_and_clear();
-    match args.format {
-        Format::Table => print!("{}", report::render_table(&output.summary)),
-        Format::Markdown => print!("{}", report::render_markdown(&output.summary)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&output.summary)?),
-    }
+    print!("{}", args.format.exporter().export(&output.summary));
     eprintln!("summary: {}", output.summary_path.display());
     eprintln!("reports and logs: {}", output.run_dir.display());
     let nondeterministic: Vec<_> = output

@@ -33,6 +33,16 @@ impl Exit {
         }
     }
 
+    /// The process exit code for command-line parsing that stopped: 0 for `--help` and
+    /// `--version`, [`Exit::BadInput`] for a flag value a check refused (a limit out of range),
+    /// else clap's usage error, 2.
+    pub fn of_usage(e: &clap::Error) -> i32 {
+        match e.kind() {
+            clap::error::ErrorKind::ValueValidation => Exit::BadInput.code(),
+            _ => e.exit_code(),
+        }
+    }
+
     /// The exit for an error that ended a command.
     pub fn of_error(e: &anyhow::Error) -> Exit {
         use sweperf::Error;

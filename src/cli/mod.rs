@@ -74,7 +74,7 @@ struct VerifyArgs {
     jobs: Option<usize>,
     /// How to print what was checked and what differed
     #[arg(long, value_enum, default_value = "table")]
-    format: eval::Format,
+    format: sweperf::export::Format,
 }
 
 #[derive(Subcommand)]
@@ -89,42 +89,6 @@ enum RuntimeCommand {
 enum EnvCommand {
     /// List the environments, the layers and the repository table
     List,
-}
-
-/// Limits shared by every command that runs guests.
-#[derive(Args, Debug, Clone)]
-pub struct LimitArgs {
-    /// Fuel budget per sandbox run
-    #[arg(long, value_name = "N")]
-    fuel: Option<u64>,
-    /// Linear memory cap per run, in MiB
-    #[arg(long, value_name = "MIB")]
-    memory_mib: Option<u64>,
-    /// Wall-clock deadline per run, in seconds
-    #[arg(long, value_name = "SECS")]
-    timeout: Option<f64>,
-    /// Bytes a run may write to files, in MiB (each file or folder created counts 4 KiB)
-    #[arg(long, value_name = "MIB")]
-    disk_mib: Option<u64>,
-}
-
-impl LimitArgs {
-    /// `limits` with the flags given applied; a value that cannot be a limit names its flag.
-    fn apply(&self, mut limits: Limits) -> Result<Limits> {
-        if let Some(f) = self.fuel {
-            limits.fuel = f;
-        }
-        if let Some(m) = self.memory_mib {
-            limits.memory_bytes = Limits::memory_bytes_from_mib(m).map_err(|why| anyhow::anyhow!("--memory-mib {m}: {why}"))?;
-        }
-        if let Some(t) = self.timeout {
-            limits.timeout_ms = Limits::timeout_ms_from_secs(t).map_err(|why| anyhow::anyhow!("--timeout {t}: {why}"))?;
-        }
-        if let Some(d) = self.disk_mib {
-            limits.disk_bytes = Limits::disk_bytes_from_mib(d).map_err(|why| anyhow::anyhow!("--disk-mib {d}: {why}"))?;
-        }
-        Ok(limits)
-    }
 }
 
 #[derive(Args)]
@@ -151,7 +115,7 @@ struct PythonArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     #[command(flatten)]
-    limits: LimitArgs,
+    limits: Limits,
     /// Print one JSON object (outcome and fuel) instead of passing output through
     #[arg(long)]
     json: bool,
@@ -161,7 +125,13 @@ struct PythonArgs {
 }
 
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Exit::of_usage(&e);
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -214,7 +184,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
     spinner.clear();
     let exit = if v.passed() { Exit::Ok } else { Exit::Findings };
     match args.format {
-        eval::Format::Json => {
+        sweperf::export::Format::Json => {
             println!("{}", serde_json::to_string_pretty(&serde_json::json!({
                 "passed": v.passed(),
                 "exit_code": exit.code(),
@@ -222,7 +192,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
             }))?);
             return Ok(exit.code());
         }
-        eval::Format::Table | eval::Format::Markdown => {}
+        sweperf::export::Format::Table | sweperf::export::Format::Markdown => {}
     }
     let differences = |title: &str, list: &[verify::Difference]| {
         let rows: Vec<[String; 4]> = list.iter().map(|d| [d.instance_id.clone(), d.field.clone(), d.expected.clone(), d.found.clone()]).collect();
@@ -343,7 +313,6 @@ fn runtime_fetch(names: Vec<String>) -> Result<i32> {
 }
 
 fn python(args: PythonArgs) -> Result<i32> {
-    let limits = args.limits.apply(Limits::default())?;
     let sandbox = sandbox()?;
     let mut request = RunRequest::new(args.args);
     for spec in &args.mounts {
@@ -363,7 +332,7 @@ fn python(args: PythonArgs) -> Result<i32> {
     request.cwd = args.cwd;
     request.python_path = args.python_path;
     let environment = sweperf::environment::Table::builtin()?.resolve(args.environment.as_deref().unwrap_or(&args.runtime))?;
-    request.layers = environment.layers.clone();
+    sweperf::environment::equip(&mut request, &environment.layers)?;
     if !environment.requirements.is_empty() {
         let set = runtime::Toolchain {
             wheels: environment.requirements.clone(),
@@ -374,7 +343,7 @@ fn python(args: PythonArgs) -> Result<i32> {
     }
     let runtime_name = environment.runtime.clone();
     request.seed = args.seed;
-    request.limits = limits;
+    request.limits = args.limits;
     let rt = {
         let bar = progress::Spinner::new_hidden_until_used();
         let rt = sandbox.runtime(&runtime_name, &|p| bar.update(&runtime_name, p))?;

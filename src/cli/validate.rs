@@ -102,7 +102,7 @@ pub fn validate(args: ValidateArgs) -> Result<i32> {
             eprintln!("ok    {} (expert gains: {})", v.instance_id, gains.join(", "));
         } else {
             for c in v.failures() {
-                eprintln!("FAIL  {}: {}: {}", v.instance_id, c.name, c.detail.as_deref().unwrap_or(""));
+                eprintln!("FAIL  {}: {}: {}", v.instance_id, c.check, c.detail.as_deref().unwrap_or(""));
             }
         }
     }

@@ -27,7 +27,7 @@ pub(super) fn compiled_site(sandbox: &Sandbox, rt: &LoadedRuntime) -> Result<Pat
         let site_hash = Home::tree_marker(source)?;
         let mut material = format!("{}\n{}\n{}", rt.provisioned.manifest.module.sha256, site_hash, COMPILE_SITE);
         material.push_str(&rt.provisioned.manifest.name);
-        crate::report::sha256_hex(material.as_bytes())
+        crate::digest::sha256_hex(material.as_bytes())
     };
     let name = format!("{}-{}", rt.provisioned.manifest.name, &key[..16]);
     sandbox.home().derived_tree("site-compiled", &name, &|staging: &Path| {

@@ -31,7 +31,7 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
-pub use limits::{MAX_DISK_MIB, MAX_MEMORY_MIB};
+pub use limits::{Limits, MAX_DISK_MIB, MAX_MEMORY_MIB};
 pub use quota::ENTRY_CHARGE;
 pub use output::CappedPipe;
 pub use shims::{CLOCK_LOG_CAP, ClockLog, FIXED_FILE_TIME_NS, MONOTONIC_BASE_NS, WALL_EPOCH_NS};
@@ -73,42 +73,6 @@ const EPOCH_TICK: Duration = Duration::from_millis(10);
 const GUEST_THREAD_STACK: usize = 64 << 20;
 /// The deepest wasm stack a guest may use (deterministic: a deeper recursion traps).
 pub const MAX_WASM_STACK: usize = 16 << 20;
-
-/// The resources one run may use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    /// Fuel (wasm instructions, roughly) before the run is stopped as out of fuel.
-    pub fuel: u64,
-    /// Linear memory the guest may grow to, in bytes.
-    pub memory_bytes: u64,
-    /// Wall-clock deadline, in milliseconds.
-    pub timeout_ms: u64,
-    /// Bytes kept of stdout and of stderr each; the rest is dropped and flagged.
-    pub output_bytes: usize,
-    /// Bytes the guest may write to files, plus [`ENTRY_CHARGE`] per file, folder or link it
-    /// creates; past it the write fails with `ENOSPC` (absent in reports older than the quota).
-    #[serde(default = "default_disk_bytes")]
-    pub disk_bytes: u64,
-}
-
-fn default_disk_bytes() -> u64 {
-    Limits::default().disk_bytes
-}
-
-impl Default for Limits {
-    /// 1e12 fuel (a few minutes of CPython), 2 GiB of memory, 10 minutes, 1 MiB of each stream,
-    /// 512 MiB written to disk.
-    fn default() -> Self {
-        Limits {
-            fuel: 1_000_000_000_000,
-            memory_bytes: 2 << 30,
-            timeout_ms: 600_000,
-            output_bytes: 1 << 20,
-            disk_bytes: 512 << 20,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -176,8 +140,41 @@ pub struct RunRequest {
     pub limits: Limits,
     /// Seeds the guest's secure and insecure random sources (and so its `hash()` seed).
     pub seed: u64,
-    /// Compatibility layers (see [`crate::environment::LAYERS`]) put on `sys.path`.
-    pub layers: Vec<String>,
+    /// Compatibility layers put on `sys.path` after `python_path`, in this order (the caller
+    /// resolves them; default none).
+    pub layers: Vec<GuestLayer>,
+    /// For the guest's missing-module message: (module, the environments that provide it),
+    /// passed to the guest as `SWEPERF_MODULE_HINTS` (default none).
+    pub module_hints: Vec<(String, Vec<String>)>,
+}
+
+/// A compatibility layer as the guest gets it: a folder of Python files, mounted read-only
+/// under [`GUEST_CODE_GUEST`]`/layers/<name>` and put on `sys.path`. The sandbox writes the
+/// files and nothing else: what a layer is and which one an environment needs is decided by
+/// the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestLayer {
+    /// The layer's name: one path component (`[A-Za-z0-9._-]`, not `.` or `..`).
+    pub name: String,
+    /// (path inside the layer, content); paths are relative and stay inside the layer.
+    pub files: Vec<(String, String)>,
+}
+
+impl GuestLayer {
+    /// Refuses a name or file path that would leave the layer's folder.
+    fn check(&self) -> Result<()> {
+        let bad = |what: String| Error::BadRun(format!("compatibility layer `{}`: {what}", self.name));
+        let component = |c: &str| !c.is_empty() && c != "." && c != ".." && c.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !component(&self.name) {
+            return Err(bad("the name must be one path component of letters, digits, `.`, `_` or `-`".into()));
+        }
+        for (rel, _) in &self.files {
+            if !rel.split('/').all(component) {
+                return Err(bad(format!("the file `{rel}` must be a relative path that stays inside the layer")));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl RunRequest {
@@ -191,6 +188,7 @@ impl RunRequest {
             limits: Limits::default(),
             seed: 0,
             layers: Vec::new(),
+            module_hints: Vec::new(),
         }
     }
 }
@@ -635,11 +633,10 @@ impl GuestLayout {
         for (name, text) in GUEST_FILES {
             fs::write(guest_code.join(name), text).context(|| format!("writing guest file {name}"))?;
         }
-        for name in &request.layers {
-            let layer = crate::environment::layer(name)
-                .ok_or_else(|| Error::BadRun(format!("unknown compatibility layer `{name}` (see `sweperf env list`)")))?;
-            for (rel, text) in layer.files {
-                let path = guest_code.join("layers").join(name).join(rel);
+        for layer in &request.layers {
+            layer.check()?;
+            for (rel, text) in &layer.files {
+                let path = guest_code.join("layers").join(&layer.name).join(rel);
                 fs::create_dir_all(path.parent().expect("layer files live in folders")).context(|| format!("creating {}", path.display()))?;
                 fs::write(&path, text).context(|| format!("writing layer file {}", path.display()))?;
             }
@@ -661,7 +658,7 @@ impl GuestLayout {
     }
 
     fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {
-        let (argv, env) = guest_command(&runtime.provisioned.manifest, request)?;
+        let (argv, env) = guest_command(&runtime.provisioned.manifest, request);
         let mut b = WasiCtxBuilder::new();
         b.args(&argv)
             .envs(&env)
@@ -687,13 +684,13 @@ impl GuestLayout {
 
 /// The argv and environment a guest gets for `request` on the runtime `manifest`: exactly what
 /// it sees of the host, so every report's fingerprint records them.
-pub fn guest_command(manifest: &runtime::RuntimeManifest, request: &RunRequest) -> Result<(Vec<String>, Vec<(String, String)>)> {
+pub fn guest_command(manifest: &runtime::RuntimeManifest, request: &RunRequest) -> (Vec<String>, Vec<(String, String)>) {
     // sweperf's own modules first, so that nothing under test can shadow the start-up or
     // the measuring plugin; the toolchain last, so that a repository that is itself one of
     // the toolchain's packages (pygments, packaging...) is measured, not the toolchain's copy.
     let mut path: Vec<String> = vec![GUEST_CODE_GUEST.to_string()];
     path.extend(request.python_path.iter().cloned());
-    path.extend(request.layers.iter().map(|l| format!("{GUEST_CODE_GUEST}/layers/{l}")));
+    path.extend(request.layers.iter().map(|l| format!("{GUEST_CODE_GUEST}/layers/{}", l.name)));
     path.push(SITE_GUEST.to_string());
     let mut env: Vec<(String, String)> = vec![
         ("HOME".into(), SCRATCH_GUEST.into()),
@@ -705,13 +702,14 @@ pub fn guest_command(manifest: &runtime::RuntimeManifest, request: &RunRequest) 
         ("PYTHONNOUSERSITE".into(), "1".into()),
         ("PYTHONPATH".into(), path.join(":")),
     ];
-    let hints = crate::environment::Table::builtin()?
-        .module_hints()
-        .into_iter()
+    let hints = request
+        .module_hints
+        .iter()
         .map(|(module, envs)| format!("{module}:{}", envs.join("|")))
         .collect::<Vec<_>>();
     env.push(("SWEPERF_MODULE_HINTS".into(), hints.join(",")));
-    env.push(("SWEPERF_LAYERS".into(), request.layers.join(",")));
+    let layers = request.layers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>();
+    env.push(("SWEPERF_LAYERS".into(), layers.join(",")));
     if let Some(cwd) = &request.cwd {
         env.push(("SWEPERF_CWD".into(), cwd.clone()));
     }
@@ -725,7 +723,7 @@ pub fn guest_command(manifest: &runtime::RuntimeManifest, request: &RunRequest) 
         argv.push(reactor_prelude(&manifest.argv0, &path));
     }
     argv.extend(request.args.iter().cloned());
-    Ok((argv, env))
+    (argv, env)
 }
 
 /// The reactor runs isolated, so its import path and start-up come from a `-c` prelude that
@@ -799,6 +797,18 @@ mod tests {
         let file = dir.path().join("f");
         fs::write(&file, "").unwrap();
         assert!(validate_mount(&Mount::new(&file, "/f", Access::ReadOnly)).is_err());
+    }
+
+    #[test]
+    fn layers_stay_inside_their_folder() {
+        let layer = |name: &str, file: &str| GuestLayer {
+            name: name.into(),
+            files: vec![(file.into(), String::new())],
+        };
+        layer("ctypes-wasm32", "ctypes/__init__.py").check().unwrap();
+        for (name, file) in [("..", "a.py"), ("a/b", "a.py"), ("", "a.py"), ("ok", "../a.py"), ("ok", "/etc/a.py"), ("ok", "a//b.py"), ("ok", "a/./b.py")] {
+            assert!(layer(name, file).check().is_err(), "{name} {file} was accepted");
+        }
     }
 
     #[test]

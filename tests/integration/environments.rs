@@ -51,8 +51,7 @@ fn a_distutils_tree_runs_on_the_legacy_environment_and_names_it_elsewhere() {
 
 #[test]
 fn the_ctypes_stand_in_gives_sizes_and_refuses_foreign_calls() {
-    let mut g = Guest::new(PY312).code("import ctypes\nprint(ctypes.sizeof(ctypes.c_long), ctypes.sizeof(ctypes.c_void_p), ctypes.sizeof(ctypes.c_longlong))\ntry:\n    ctypes.CDLL('libc.so')\nexcept NotImplementedError as e:\n    print('refused:', e)\n");
-    g.request.layers = vec!["ctypes-wasm32".into()];
+    let g = Guest::with_layers(PY312, &["ctypes-wasm32"]).code("import ctypes\nprint(ctypes.sizeof(ctypes.c_long), ctypes.sizeof(ctypes.c_void_p), ctypes.sizeof(ctypes.c_longlong))\ntry:\n    ctypes.CDLL('libc.so')\nexcept NotImplementedError as e:\n    print('refused:', e)\n");
     let with_layer = g.run_ok();
     assert!(with_layer.stdout.starts_with("4 4 8\n"), "{}", with_layer.stdout);
     assert!(with_layer.stdout.contains("refused:") && with_layer.stdout.contains("sweperf sandbox"), "{}", with_layer.stdout);
@@ -73,8 +72,7 @@ fn env_list_shows_the_table() {
 
 #[test]
 fn the_posix_ids_layer_acts_only_when_listed() {
-    let mut with = Guest::new(PY312).code("import os\nfrom os import getuid\nprint(getuid(), os.getegid())");
-    with.request.layers = vec!["posix-ids".into()];
+    let with = Guest::with_layers(PY312, &["posix-ids"]).code("import os\nfrom os import getuid\nprint(getuid(), os.getegid())");
     assert_eq!(with.run_ok().stdout, "0 0\n");
     let without = Guest::new(PY312).code("from os import getuid").run();
     assert!(!without.status.success() && without.stderr.contains("getuid"), "{}", without.stderr);
@@ -82,20 +80,18 @@ fn the_posix_ids_layer_acts_only_when_listed() {
 
 #[test]
 fn ssl_absent_lets_ssl_import_and_nothing_more() {
-    let mut g = Guest::new(PY312).code(
+    let g = Guest::with_layers(PY312, &["ssl-absent"]).code(
         "import ssl\ntry:\n    from ssl import SSLContext\nexcept ImportError as e:\n    print('import refused:', e)\ntry:\n    ssl.create_default_context()\nexcept AttributeError as e:\n    print('attribute refused:', e)\n",
     );
-    g.request.layers = vec!["ssl-absent".into()];
     let out = g.run_ok();
     assert!(out.stdout.contains("import refused:") && out.stdout.contains("attribute refused:") && out.stdout.contains("ssl-absent"), "{}", out.stdout);
 }
 
 #[test]
 fn multiprocessing_absent_gives_dill_its_names_and_pylint_its_signal() {
-    let mut g = Guest::new(PY312).code(
+    let g = Guest::with_layers(PY312, &["multiprocessing-absent"]).code(
         "import multiprocessing\nfrom multiprocessing.reduction import _reduce_socket, ForkingPickler\nimport multiprocessing.pool\nprint(multiprocessing.cpu_count(), multiprocessing.current_process().name)\ntry:\n    from multiprocessing import synchronize\nexcept ImportError:\n    print('no synchronize')\ntry:\n    multiprocessing.pool.Pool(2)\nexcept NotImplementedError as e:\n    print('refused:', e)\n",
     );
-    g.request.layers = vec!["multiprocessing-absent".into()];
     let out = g.run_ok();
     assert!(out.stdout.starts_with("1 MainProcess\nno synchronize\nrefused:"), "{}", out.stdout);
     assert!(out.stdout.contains("multiprocessing-absent"), "{}", out.stdout);
@@ -103,19 +99,17 @@ fn multiprocessing_absent_gives_dill_its_names_and_pylint_its_signal() {
 
 #[test]
 fn network_absent_makes_connecting_fail_as_offline() {
-    let mut g = Guest::new(PY312).code(
+    let g = Guest::with_layers(PY312, &["network-absent"]).code(
         "import socket\ntry:\n    socket.create_connection(('example.com', 80), timeout=1)\nexcept socket.gaierror as e:\n    print('gaierror:', e)\n",
     );
-    g.request.layers = vec!["network-absent".into()];
     let out = g.run_ok();
     assert!(out.stdout.starts_with("gaierror:") && out.stdout.contains("no network"), "{}", out.stdout);
 }
 
 #[test]
 fn subprocess_absent_reports_a_missing_command_and_popen_still_refuses() {
-    let mut g = Guest::new(PY312).code(
+    let g = Guest::with_layers(PY312, &["subprocess-absent"]).code(
         "import subprocess\nr = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True)\nprint(r.returncode, repr(r.stdout), 'subprocess-absent' in r.stderr)\ntry:\n    subprocess.Popen(['git'])\nexcept OSError:\n    print('popen refused')\n",
     );
-    g.request.layers = vec!["subprocess-absent".into()];
     assert_eq!(g.run_ok().stdout, "127 '' True\npopen refused\n");
 }

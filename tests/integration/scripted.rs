@@ -248,7 +248,7 @@ fn summaries_say_what_was_evaluated_and_score_both_ways() {
     assert_eq!((s.counts.total, s.counts.valid, s.counts.invalid, s.counts.submitted, s.counts.correct), (3, 2, 1, 2, 1));
     assert_eq!(s.performance, 0.475 / 2.0);
     assert_eq!(s.over_all.performance, 0.475 / 3.0);
-    let table = sweperf::report::render_table(s);
+    let table = sweperf::export::Exporter::export(&sweperf::export::Table, s);
     let coverage = table.lines().position(|l| l.contains("3 instance(s): 2 valid, 1 invalid")).expect("coverage line");
     let scores = table.lines().position(|l| l.contains("Performance")).unwrap();
     assert!(coverage < scores, "what was evaluated comes before any score:\n{table}");

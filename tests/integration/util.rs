@@ -30,10 +30,20 @@ pub struct Guest {
 }
 
 impl Guest {
+    /// A guest of `runtime` as `sweperf python` starts one: no layers, the environment
+    /// table's missing-module hints.
     pub fn new(runtime: &str) -> Self {
+        Guest::with_layers(runtime, &[])
+    }
+
+    /// A guest of `runtime` with the compatibility `layers` on its path.
+    pub fn with_layers(runtime: &str, layers: &[&str]) -> Self {
+        let mut request = RunRequest::new(Vec::<String>::new());
+        let layers: Vec<String> = layers.iter().map(|l| l.to_string()).collect();
+        sweperf::environment::equip(&mut request, &layers).unwrap();
         Guest {
             runtime: runtime.to_string(),
-            request: RunRequest::new(Vec::<String>::new()),
+            request,
         }
     }
 
