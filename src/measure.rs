@@ -233,7 +233,9 @@ impl TestPlan<'_> {
         if !self.measured.is_empty() {
             request.env.push(("SWEPERF_MEASURED".into(), self.measured.join("\n")));
         }
-        request.mounts.push(Mount::new(self.tree, REPO_GUEST, Access::ReadWrite));
+        // Data only: code under test may write files where it runs, not Python code (see
+        // `sandbox::guard`): no test module it has yet to import, no bytecode pytest would load.
+        request.mounts.push(Mount::new(self.tree, REPO_GUEST, Access::ReadWriteData));
         request.python_path = self
             .python_path
             .iter()
@@ -312,20 +314,16 @@ fn compiled_ahead(rel: &str) -> bool {
 /// source's hash). The files are deterministic for a given tree, runtime and toolchain. A file
 /// that does not compile is left to fail (or not) on import, as it would have.
 pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) -> Result<Outcome> {
-    let mut request = RunRequest::new(["-m", "sweperf_compile"]);
-    for root in plan.python_path {
-        let dir = if root == "." { plan.tree.to_path_buf() } else { plan.tree.join(root) };
-        for rel in crate::instance::repo_files(&dir)? {
-            if compiled_ahead(&rel) {
-                let guest = if root == "." { format!("{REPO_GUEST}/{rel}") } else { format!("{REPO_GUEST}/{root}/{rel}") };
-                if !request.args.contains(&guest) {
-                    request.args.push(guest);
-                }
-            }
+    // The working directory (first on `sys.path` for `-m`) is the empty scratch folder: nothing
+    // in the tree is importable here, so the tree's code cannot run, only be compiled.
+    let mut request = RunRequest::new(["-m", "sweperf_compile", "--root", REPO_GUEST]);
+    for rel in crate::instance::repo_files(plan.tree)? {
+        if compiled_ahead(&rel) {
+            request.args.push(format!("{REPO_GUEST}/{rel}"));
         }
     }
     request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
-    request.cwd = Some(REPO_GUEST.to_string());
+    request.cwd = Some(crate::sandbox::SCRATCH_GUEST.to_string());
     request.limits = plan.limits.clone();
     request.seed = plan.seed;
     sandbox.run(runtime, &request)

@@ -1,7 +1,8 @@
 """Compiles a tree under test to bytecode, inside the sandbox, before any measured session.
 
-`python -m sweperf_compile FILE...` (guest paths of the tree's Python files) writes, for every
-file that compiles:
+`python -m sweperf_compile --root DIR FILE...` (the tree's root and the guest paths of its Python
+files; run from a folder outside the tree, so that none of its code is importable) writes, for
+every file that compiles:
 
 - a module of the code under test: a checked-hash `.pyc` (PEP 552) in its `__pycache__`, so
   an import in the session only checks the source's hash instead of compiling it;
@@ -65,12 +66,12 @@ def rewrite_test(path, rewrite):
         rewrite._write_pyc_fp(fp, source_hash, code)
 
 
-def pass_hook_enabled():
+def pass_hook_enabled(root):
     """Whether the repository's pytest configuration enables the assertion pass hook, which
     changes what rewriting produces: its test modules are then left to pytest."""
     for name in ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"):
         try:
-            with open(name, "rb") as f:
+            with open(os.path.join(root, name), "rb") as f:
                 if b"enable_assertion_pass_hook" in f.read():
                     return True
         except OSError:
@@ -78,9 +79,12 @@ def pass_hook_enabled():
     return False
 
 
-def main(paths):
+def main(args):
+    if len(args) < 2 or args[0] != "--root":
+        raise SystemExit("usage: python -m sweperf_compile --root DIR FILE...")
+    root, paths = args[1], args[2:]
     rewrite = None
-    if any(is_test_module(p) for p in paths) and not pass_hook_enabled():
+    if any(is_test_module(p) for p in paths) and not pass_hook_enabled(root):
         from _pytest.assertion import rewrite
     for path in paths:
         if is_test_module(path):

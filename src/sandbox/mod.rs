@@ -9,6 +9,7 @@
 //! environment, randomness) reach the guest.
 
 mod bytecode;
+mod guard;
 mod limits;
 mod output;
 mod quota;
@@ -61,6 +62,7 @@ pub const FUEL_SOURCES: &[(&str, &str)] = &[
     ("src/sandbox/output.rs", include_str!("output.rs")),
     ("src/sandbox/bytecode.rs", include_str!("bytecode.rs")),
     ("src/sandbox/quota.rs", include_str!("quota.rs")),
+    ("src/sandbox/guard.rs", include_str!("guard.rs")),
     ("src/measure.rs", include_str!("../measure.rs")),
     ("Cargo.lock", include_str!("../../Cargo.lock")),
 ];
@@ -81,6 +83,9 @@ pub enum Access {
     ReadOnly,
     #[serde(rename = "rw")]
     ReadWrite,
+    /// Read-write for data, read-only for Python code (see `guard`): a measured tree.
+    #[serde(rename = "rw-data")]
+    ReadWriteData,
 }
 
 /// A host folder the guest sees at `guest`.
@@ -304,6 +309,7 @@ pub(crate) struct GuestState {
     limiter: MemoryCap,
     shims: shims::ShimState,
     quota: quota::DiskQuota,
+    guard: guard::CodeGuard,
 }
 
 struct MemoryCap {
@@ -486,12 +492,13 @@ impl Sandbox {
         let stdout = CappedPipe::new(request.limits.output_bytes);
         let stderr = CappedPipe::new(request.limits.output_bytes);
         let wasi = layout.wasi_ctx(runtime, request, &stdout, &stderr)?;
+        let guarded = layout.guarded_fds();
         let started = Instant::now();
         let result = std::thread::scope(|scope| {
             std::thread::Builder::new()
                 .name("sweperf-guest".into())
                 .stack_size(GUEST_THREAD_STACK)
-                .spawn_scoped(scope, || self.run_guest(runtime, request, wasi))
+                .spawn_scoped(scope, || self.run_guest(runtime, request, wasi, guarded))
                 .expect("spawning the guest thread")
                 .join()
         });
@@ -517,7 +524,7 @@ impl Sandbox {
         })
     }
 
-    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx) -> Result<(Status, u64, bool, u64, ClockLog)> {
+    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx, guarded: Vec<i32>) -> Result<(Status, u64, bool, u64, ClockLog)> {
         let limits = &request.limits;
         let state = GuestState {
             wasi,
@@ -527,6 +534,7 @@ impl Sandbox {
             },
             shims: shims::ShimState::new(limits.fuel),
             quota: quota::DiskQuota::new(limits.disk_bytes),
+            guard: guard::CodeGuard::new(guarded),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -657,6 +665,11 @@ impl GuestLayout {
         Ok(GuestLayout { _scratch: scratch, preopens })
     }
 
+    /// The fds of the preopens the code guard covers: WASI numbers preopens from 3, in order.
+    fn guarded_fds(&self) -> Vec<i32> {
+        (3..).zip(&self.preopens).filter(|(_, (_, _, access))| *access == Access::ReadWriteData).map(|(fd, _)| fd).collect()
+    }
+
     fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {
         let (argv, env) = guest_command(&runtime.provisioned.manifest, request);
         let mut b = WasiCtxBuilder::new();
@@ -671,7 +684,7 @@ impl GuestLayout {
         for (host, guest, access) in &self.preopens {
             let perms = match access {
                 Access::ReadOnly => FsPerms::ReadOnly,
-                Access::ReadWrite => FsPerms::ReadWrite,
+                Access::ReadWrite | Access::ReadWriteData => FsPerms::ReadWrite,
             };
             b.preopened_dir(host, guest, perms).map_err(|e| Error::BadMount {
                 spec: format!("{}:{guest}", host.display()),

@@ -10,6 +10,8 @@
 //! `ENOSPC`, as a full disk would, and the store remembers it so that a run that then fails is
 //! reported as [`super::Status::DiskLimit`].
 //!
+//! The same shims enforce the code guard (see `guard`), which they ask before each call.
+//!
 //! The originals are reached through a wasm trampoline (see `shims`), and every call through it
 //! gives back the fuel the trampoline used: the quota must not move a fuel count. This module
 //! must not change what a successful call does, only refuse calls past the quota.
@@ -17,6 +19,7 @@
 use wasmtime::{Caller, Engine, Extern, Instance, Linker, Module, Store, TypedFunc, WasmParams, WasmResults};
 
 use super::GuestState;
+use super::guard::ERRNO_ACCES;
 
 const WASI: &str = "wasi_snapshot_preview1";
 
@@ -40,6 +43,7 @@ const TRAMPOLINE_WAT: &str = r#"
   (import "wasi" "path_link" (func $path_link (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi" "fd_close" (func $fd_close (param i32) (result i32)))
   (import "wasi" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
+  (import "wasi" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "guest" "memory" (memory 0))
   (export "memory" (memory 0))
   (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
@@ -58,10 +62,12 @@ const TRAMPOLINE_WAT: &str = r#"
     local.get 0 call $fd_close)
   (func (export "fd_renumber") (param i32 i32) (result i32)
     local.get 0 local.get 1 call $fd_renumber)
+  (func (export "path_rename") (param i32 i32 i32 i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 call $path_rename)
 )
 "#;
 
-const SHADOWED: [&str; 8] = [
+const SHADOWED: [&str; 9] = [
     "fd_write",
     "fd_pwrite",
     "path_open",
@@ -70,6 +76,7 @@ const SHADOWED: [&str; 8] = [
     "path_link",
     "fd_close",
     "fd_renumber",
+    "path_rename",
 ];
 
 type PathOpenParams = (i32, i32, i32, i32, i32, i64, i64, i32, i32);
@@ -84,6 +91,7 @@ struct Originals {
     path_link: TypedFunc<(i32, i32, i32, i32, i32, i32, i32), i32>,
     fd_close: TypedFunc<i32, i32>,
     fd_renumber: TypedFunc<(i32, i32), i32>,
+    path_rename: TypedFunc<(i32, i32, i32, i32, i32, i32), i32>,
 }
 
 /// Per-store state of the quota.
@@ -150,6 +158,7 @@ pub(super) fn install_originals(
         path_link: instance.get_typed_func(&mut *store, "path_link")?,
         fd_close: instance.get_typed_func(&mut *store, "fd_close")?,
         fd_renumber: instance.get_typed_func(&mut *store, "fd_renumber")?,
+        path_rename: instance.get_typed_func(&mut *store, "path_rename")?,
     };
     store.data_mut().quota.originals = Some(originals);
     Ok(())
@@ -182,6 +191,15 @@ fn read_u32(caller: &mut Caller<'_, GuestState>, ptr: i32) -> Option<u32> {
     let start = ptr as u32 as usize;
     let bytes = memory.data(&*caller).get(start..start.checked_add(4)?)?;
     Some(u32::from_le_bytes(bytes.try_into().ok()?))
+}
+
+/// A path the guest passes (`ptr`, `len`); `None` if it is not in memory or not UTF-8 (the
+/// original then reports the fault, or finds no such file).
+fn read_path(caller: &mut Caller<'_, GuestState>, ptr: i32, len: i32) -> Option<String> {
+    let memory = caller.get_export("memory").and_then(Extern::into_memory)?;
+    let start = ptr as u32 as usize;
+    let bytes = memory.data(&*caller).get(start..start.checked_add(len as u32 as usize)?)?;
+    String::from_utf8(bytes.to_vec()).ok()
 }
 
 /// The bytes an iovec array asks to write; `None` if it is not in memory (the original then
@@ -270,7 +288,17 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
          -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_open;
             let params = (fd, dirflags, path, path_len, oflags, base, inheriting, fdflags, opened);
-            create(&mut caller, oflags & OFLAGS_CREAT != 0, |c| call(c, &f, params))
+            let name = read_path(&mut caller, path, path_len).unwrap_or_default();
+            if caller.data().guard.refuses_open(fd, &name, oflags, base) {
+                return Ok(ERRNO_ACCES);
+            }
+            let errno = create(&mut caller, oflags & OFLAGS_CREAT != 0, |c| call(c, &f, params))?;
+            if errno == ERRNO_SUCCESS
+                && let Some(new_fd) = read_u32(&mut caller, opened)
+            {
+                caller.data_mut().guard.opened(fd, new_fd as i32);
+            }
+            Ok(errno)
         },
     )?;
     linker.func_wrap(
@@ -286,6 +314,10 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
         "path_symlink",
         |mut caller: Caller<'_, GuestState>, old: i32, old_len: i32, fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_symlink;
+            let (target, name) = (read_path(&mut caller, old, old_len).unwrap_or_default(), read_path(&mut caller, new, new_len).unwrap_or_default());
+            if caller.data().guard.refuses_link(fd, &target, fd, &name) {
+                return Ok(ERRNO_ACCES);
+            }
             create(&mut caller, true, |c| call(c, &f, (old, old_len, fd, new, new_len)))
         },
     )?;
@@ -294,6 +326,10 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
         "path_link",
         |mut caller: Caller<'_, GuestState>, old_fd: i32, flags: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_link;
+            let (source, name) = (read_path(&mut caller, old, old_len).unwrap_or_default(), read_path(&mut caller, new, new_len).unwrap_or_default());
+            if caller.data().guard.refuses_link(old_fd, &source, new_fd, &name) {
+                return Ok(ERRNO_ACCES);
+            }
             create(&mut caller, true, |c| call(c, &f, (old_fd, flags, old, old_len, new_fd, new, new_len)))
         },
     )?;
@@ -301,14 +337,34 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
     linker.func_wrap(WASI, "fd_close", |mut caller: Caller<'_, GuestState>, fd: i32| -> wasmtime::Result<i32> {
         let f = originals(&caller)?.fd_close;
         caller.data_mut().quota.forget_stdio(fd);
-        call(&mut caller, &f, fd)
+        let errno = call(&mut caller, &f, fd)?;
+        if errno == ERRNO_SUCCESS {
+            caller.data_mut().guard.closed(fd);
+        }
+        Ok(errno)
     })?;
     linker.func_wrap(WASI, "fd_renumber", |mut caller: Caller<'_, GuestState>, from: i32, to: i32| -> wasmtime::Result<i32> {
         let f = originals(&caller)?.fd_renumber;
         caller.data_mut().quota.forget_stdio(from);
         caller.data_mut().quota.forget_stdio(to);
-        call(&mut caller, &f, (from, to))
+        let errno = call(&mut caller, &f, (from, to))?;
+        if errno == ERRNO_SUCCESS {
+            caller.data_mut().guard.renumbered(from, to);
+        }
+        Ok(errno)
     })?;
+    linker.func_wrap(
+        WASI,
+        "path_rename",
+        |mut caller: Caller<'_, GuestState>, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.path_rename;
+            let (from, to) = (read_path(&mut caller, old, old_len).unwrap_or_default(), read_path(&mut caller, new, new_len).unwrap_or_default());
+            if caller.data().guard.refuses_rename(fd, &from, new_fd, &to) {
+                return Ok(ERRNO_ACCES);
+            }
+            call(&mut caller, &f, (fd, old, old_len, new_fd, new, new_len))
+        },
+    )?;
     Ok(())
 }
 

@@ -211,6 +211,16 @@ fn work_moved_to_import_time_is_caught() {
 }
 
 #[test]
+fn code_under_test_cannot_rewrite_tests_or_plant_bytecode() {
+    // A module still to be imported (or its cached rewritten form, which pytest loads whenever
+    // its source hash matches) rewritten from the package during collection: the tree is
+    // data-only for the session, so every write fails, and the patch's own check says so.
+    let attack = "import os as _os\n_done = []\nfor _p in ('tests/test_dedupe.py', 'tests/__pycache__/test_later.cpython-311-pytest-9.2.0.pyc', 'tests/test_later.py'):\n    try:\n        _os.makedirs(_os.path.dirname(_p), exist_ok=True)\n        with open(_p, 'a') as _f:\n            _f.write('#')\n        _done.append(_p)\n    except OSError:\n        pass\nif _done:\n    raise SystemExit('wrote ' + repr(_done))\n";
+    let r = evaluate(&format!("{}{}", SLOWER, init_with(attack)));
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+}
+
+#[test]
 fn the_results_channel_cannot_be_reached_by_name() {
     // The host reads the file it created, whatever the guest does to the name: a link to
     // /dev/zero in its place changes nothing (it would otherwise be read until memory runs out).

@@ -127,6 +127,55 @@ attempt("scratch", lambda: open('/tmp/ok.txt', 'w').write('scratch is writable')
     }
 }
 
+/// A measured tree (`Access::ReadWriteData`) takes data but no Python code: a test module still
+/// to be imported cannot be rewritten, and no bytecode can be planted for pytest to load, by any
+/// route (a direct open, a folder fd, a rename, a link).
+#[test]
+fn a_measured_tree_takes_data_but_not_code() {
+    let work = tempfile::tempdir().unwrap();
+    write_tree(work.path(), &[("tests/test_b.py", "def test_b():\n    assert sum(range(10**6))\n"), ("tests/__pycache__/keep.txt", "x"), ("data.txt", "d")]);
+    for rt in ALL_RUNTIMES {
+        let report = attempts(
+            rt,
+            r#"
+import os
+attempt("read code", lambda: open('/work/tests/test_b.py').read()[:3])
+attempt("write data", lambda: open('/work/data.txt', 'w').write('changed'))
+attempt("new data", lambda: open('/work/out.json', 'w').write('{}'))
+attempt("mkdir", lambda: os.mkdir('/work/outdir'))
+attempt("overwrite code", lambda: open('/work/tests/test_b.py', 'w').write('def test_b(): pass'))
+attempt("append code", lambda: open('/work/tests/test_b.py', 'a').write('# x'))
+attempt("update code", lambda: open('/work/tests/test_b.py', 'r+').write('#'))
+attempt("new code", lambda: open('/work/tests/test_c.py', 'w').write('def test_c(): pass'))
+attempt("plant pyc", lambda: open('/work/tests/__pycache__/test_b.cpython-311-pytest-9.2.0.pyc', 'wb').write(b'x'))
+attempt("pycache data", lambda: open('/work/tests/__pycache__/keep.txt', 'w').write('y'))
+attempt("via folder fd", lambda: os.open('test_b.py', os.O_WRONLY, dir_fd=os.open('/work/tests', os.O_RDONLY)))
+attempt("rename onto code", lambda: os.rename('/work/data.txt', '/work/tests/test_b.py'))
+attempt("rename code away", lambda: os.rename('/work/tests/test_b.py', '/work/b.txt'))
+attempt("rename in from scratch", lambda: (os.mkdir('/tmp/t'), os.rename('/tmp/t', '/work/t2')))
+attempt("link to code", lambda: os.symlink('tests/test_b.py', '/work/alias.txt'))
+attempt("link folder then write", lambda: (os.symlink('tests', '/work/tlink'), open('/work/tlink/test_b.py', 'w')))
+attempt("scratch code", lambda: open('/tmp/gen.py', 'w').write('x = 1'))
+"#,
+            &[(work.path(), "/work", Access::ReadWriteData)],
+        );
+        for ok in ["read code", "write data", "new data", "mkdir", "scratch code"] {
+            assert_allowed(&report, ok);
+        }
+        assert_denied(
+            &report,
+            &["overwrite code", "append code", "update code", "new code", "plant pyc", "pycache data", "via folder fd", "rename onto code", "rename code away", "rename in from scratch", "link to code", "link folder then write"],
+        );
+        assert!(std::fs::read_to_string(work.path().join("tests/test_b.py")).unwrap().contains("10**6"), "{rt}");
+        assert!(!work.path().join("tests/test_c.py").exists() && !work.path().join("tests/__pycache__/test_b.cpython-311-pytest-9.2.0.pyc").exists());
+        std::fs::write(work.path().join("data.txt"), "d").unwrap();
+        for leftover in ["out.json", "outdir", "tlink"] {
+            let p = work.path().join(leftover);
+            let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+        }
+    }
+}
+
 #[test]
 fn no_network() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

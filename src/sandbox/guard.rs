@@ -1,0 +1,132 @@
+//! The code guard: in a mount marked [`super::Access::ReadWriteData`], the guest may write data
+//! but not Python code. A measured session needs this: the tree under test is writable (test
+//! suites write files where they run), but code that rewrote a test module that is still to be
+//! imported, or planted the `.pyc` pytest would load for it (pytest reads a cached rewritten
+//! module whenever its source hash matches, even with `PYTHONDONTWRITEBYTECODE`), would change
+//! what is measured from inside the measurement.
+//!
+//! Code is a name ending in `.py`, `.pyc` or `.pyo`, or any path through a `__pycache__`
+//! folder. Within a guarded mount (and every fd opened through it) the guest cannot open code
+//! for writing, create or truncate it, rename anything to or from it, rename across the
+//! mount's boundary, or make a link whose target or source is code. Those calls fail with
+//! `EACCES`, as a read-only file would. Reading, and writing anything else, is unchanged.
+//!
+//! The calls are shadowed with the disk quota's (see `quota`), which asks this module first.
+//! This module decides; it must not call WASI itself.
+
+use std::collections::HashSet;
+
+/// WASI's `EACCES`.
+pub(super) const ERRNO_ACCES: i32 = 2;
+
+const OFLAGS_CREAT: i32 = 1;
+const OFLAGS_TRUNC: i32 = 8;
+/// `fd_datasync`, `fd_write`, `fd_allocate`, `fd_filestat_set_size`: the rights that change a file.
+const WRITE_RIGHTS: i64 = (1 << 0) | (1 << 6) | (1 << 8) | (1 << 22);
+
+/// Whether a guest path names Python code (source or bytecode).
+pub fn is_code(path: &str) -> bool {
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+    name.ends_with(".py") || name.ends_with(".pyc") || name.ends_with(".pyo") || path.split('/').any(|c| c == "__pycache__")
+}
+
+/// The fds through which the guest reaches a guarded mount.
+#[derive(Debug, Default)]
+pub(super) struct CodeGuard {
+    guarded: HashSet<i32>,
+}
+
+impl CodeGuard {
+    /// A guard over the preopened fds `fds`.
+    pub fn new(fds: impl IntoIterator<Item = i32>) -> Self {
+        CodeGuard { guarded: fds.into_iter().collect() }
+    }
+
+    fn covers(&self, fd: i32) -> bool {
+        self.guarded.contains(&fd)
+    }
+
+    /// Whether `path_open(fd, path, oflags, rights)` must be refused.
+    pub fn refuses_open(&self, fd: i32, path: &str, oflags: i32, rights: i64) -> bool {
+        self.covers(fd) && is_code(path) && (oflags & (OFLAGS_CREAT | OFLAGS_TRUNC) != 0 || rights & WRITE_RIGHTS != 0)
+    }
+
+    /// Whether a rename from `(old_fd, old)` to `(new_fd, new)` must be refused.
+    pub fn refuses_rename(&self, old_fd: i32, old: &str, new_fd: i32, new: &str) -> bool {
+        let (a, b) = (self.covers(old_fd), self.covers(new_fd));
+        a != b || (a && (is_code(old) || is_code(new)))
+    }
+
+    /// Whether a link (symbolic: `source` is its target text) at `(fd, _)` must be refused.
+    pub fn refuses_link(&self, source_fd: i32, source: &str, fd: i32, new: &str) -> bool {
+        (self.covers(fd) || self.covers(source_fd)) && (is_code(source) || is_code(new))
+    }
+
+    /// `opened` was opened through `dir`: it reaches what `dir` reaches.
+    pub fn opened(&mut self, dir: i32, opened: i32) {
+        if self.covers(dir) {
+            self.guarded.insert(opened);
+        } else {
+            self.guarded.remove(&opened);
+        }
+    }
+
+    pub fn closed(&mut self, fd: i32) {
+        self.guarded.remove(&fd);
+    }
+
+    pub fn renumbered(&mut self, from: i32, to: i32) {
+        let covered = self.guarded.remove(&from);
+        if covered {
+            self.guarded.insert(to);
+        } else {
+            self.guarded.remove(&to);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_is_source_bytecode_and_anything_in_a_pycache() {
+        for yes in ["tests/test_a.py", "a.pyc", "pkg/mod.pyo", "tests/__pycache__/x.txt", "__pycache__", "pkg/__pycache__/", "x.py/"] {
+            assert!(is_code(yes), "{yes}");
+        }
+        for no in ["data.txt", "tests/out.json", "py", "notes.pyx.txt", "pycache/x", ""] {
+            assert!(!is_code(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn guarded_fds_follow_opens_closes_and_renumbers() {
+        let mut g = CodeGuard::new([5]);
+        assert!(g.refuses_open(5, "tests/test_a.py", 0, 1 << 6));
+        assert!(g.refuses_open(5, "tests/test_a.py", OFLAGS_TRUNC, 0));
+        assert!(!g.refuses_open(5, "tests/test_a.py", 0, 1 << 1), "reading is allowed");
+        assert!(!g.refuses_open(5, "out.txt", OFLAGS_CREAT, 1 << 6), "data is writable");
+        assert!(!g.refuses_open(4, "x.py", OFLAGS_CREAT, 1 << 6), "other mounts are not guarded");
+        g.opened(5, 9);
+        assert!(g.refuses_open(9, "test_b.py", OFLAGS_CREAT, 0), "a folder opened inside is guarded too");
+        g.renumbered(9, 4);
+        assert!(g.refuses_open(4, "x.py", OFLAGS_CREAT, 0) && !g.refuses_open(9, "x.py", OFLAGS_CREAT, 0));
+        g.closed(4);
+        assert!(!g.refuses_open(4, "x.py", OFLAGS_CREAT, 0));
+        g.opened(7, 5);
+        assert!(!g.refuses_open(5, "x.py", OFLAGS_CREAT, 0), "an fd number reused for an unguarded open");
+    }
+
+    #[test]
+    fn renames_and_links_cannot_bring_code_in_or_take_it_out() {
+        let g = CodeGuard::new([5]);
+        assert!(g.refuses_rename(5, "evil.txt", 5, "tests/test_b.py"));
+        assert!(g.refuses_rename(5, "tests/test_b.py", 5, "x.txt"));
+        assert!(g.refuses_rename(6, "made", 5, "tests"), "across the mount's boundary");
+        assert!(!g.refuses_rename(5, "a.txt", 5, "b.txt"));
+        assert!(!g.refuses_rename(6, "a.py", 6, "b.py"));
+        assert!(g.refuses_link(5, "tests/test_b.py", 5, "alias.txt"));
+        assert!(g.refuses_link(6, "/tmp/x", 5, "tests/test_c.py"));
+        assert!(!g.refuses_link(5, "data.txt", 5, "alias.txt"));
+    }
+}
