@@ -35,8 +35,9 @@ pub struct EvalOptions {
     /// Measure every side this many times and insist the fuel is identical (a determinism
     /// self-check); 1 (the default) measures once.
     pub repeat: u32,
-    /// Reuse a cached base measurement with the same fingerprint (minus the patch), and cache
-    /// new ones. Default true; `--force` and `verify` measure afresh (and still write the cache).
+    /// Reuse a cached base measurement with the same fingerprint (minus the patch), and the
+    /// bytecode of files compiled before, and cache new ones. Default true; `--force` and
+    /// `verify` measure and compile afresh (and still write the caches).
     #[serde(default = "yes")]
     pub base_cache: bool,
 }
@@ -295,6 +296,7 @@ impl Evaluator {
             tree,
             node_ids: &node_ids,
             seed: options.seed,
+            reuse_bytecode: options.base_cache,
         };
         let first = self.runner.measure(&request)?;
         for attempt in 2..=options.repeat.max(1) {

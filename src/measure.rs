@@ -307,26 +307,146 @@ fn compiled_ahead(rel: &str) -> bool {
     parts[parts.len() - 1].ends_with(".py") && !parts[..parts.len() - 1].iter().any(|d| d.starts_with('.'))
 }
 
+/// Bytecode from earlier compile runs, by what it was compiled from: the runtime, the toolchain,
+/// the compile script, the repository's assertion-rewriting setting, the file's guest path and
+/// its bytes. A base tree is compiled once and every patched tree of it reuses all but the
+/// files the patch changed; a tree whose every file is known is not compiled at all.
+///
+/// Only the host writes here, from the outputs of compile runs (which run no code of the tree);
+/// a folder per source file, holding that file's `.pyc` files as named in its `__pycache__`.
+/// It may be deleted at any time.
+pub struct BytecodeCache {
+    dir: std::path::PathBuf,
+    salt: String,
+    /// Whether entries are read (a fresh measurement only writes them).
+    pub read: bool,
+}
+
+impl BytecodeCache {
+    /// The cache in the folder `dir` for trees compiled by `runtime` (its module and toolchain).
+    pub fn new(dir: std::path::PathBuf, runtime: &LoadedRuntime) -> Result<Self> {
+        let site = crate::runtime::Home::tree_marker(&runtime.provisioned.site)?;
+        let script = crate::sandbox::GUEST_FILES.iter().find(|(n, _)| *n == "sweperf_compile.py").map_or("", |(_, t)| *t);
+        let salt = crate::digest::sha256_hex(format!("{}\n{site}\n{}", runtime.provisioned.manifest.module.sha256, crate::digest::sha256_hex(script.as_bytes())).as_bytes());
+        Ok(BytecodeCache { dir, salt, read: true })
+    }
+
+    fn key(&self, tree_config: &str, rel: &str, source: &[u8]) -> String {
+        let mut material = format!("{}\n{tree_config}\n{rel}\n", self.salt).into_bytes();
+        material.extend_from_slice(source);
+        crate::digest::sha256_hex(&material)
+    }
+}
+
+/// A source file's `__pycache__` folder and the prefix of its `.pyc` names there.
+fn pycache_of(tree: &Path, rel: &str) -> (std::path::PathBuf, String) {
+    let source = tree.join(rel);
+    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    (source.parent().unwrap_or(tree).join("__pycache__"), format!("{stem}."))
+}
+
+/// The `.pyc` files of `rel` in its `__pycache__`: (path, name).
+fn outputs_of(tree: &Path, rel: &str) -> Vec<(std::path::PathBuf, String)> {
+    let (dir, prefix) = pycache_of(tree, rel);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut out: Vec<_> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name.starts_with(&prefix) && name.ends_with(".pyc") && e.file_type().is_ok_and(|t| t.is_file())).then(|| (e.path(), name))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Puts the cached `.pyc` files of `rel` in place (removing any others it has); false if the
+/// cache has no entry.
+fn restore_outputs(entry: &Path, tree: &Path, rel: &str) -> Result<bool> {
+    let Ok(files) = std::fs::read_dir(entry) else { return Ok(false) };
+    for (path, _) in outputs_of(tree, rel) {
+        std::fs::remove_file(&path).context(|| format!("removing {}", path.display()))?;
+    }
+    let (dir, _) = pycache_of(tree, rel);
+    for f in files.flatten() {
+        std::fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
+        let to = dir.join(f.file_name());
+        std::fs::copy(f.path(), &to).context(|| format!("writing {}", to.display()))?;
+    }
+    Ok(true)
+}
+
+/// Records the `.pyc` files the compile run wrote for `rel`, atomically (a folder moved in).
+fn store_outputs(entry: &Path, tree: &Path, rel: &str) -> Result<()> {
+    if entry.exists() {
+        return Ok(());
+    }
+    let parent = entry.parent().expect("cache entries live in a folder");
+    std::fs::create_dir_all(parent).context(|| format!("creating {}", parent.display()))?;
+    let staging = tempfile::Builder::new().prefix(".staging-").tempdir_in(parent).context(|| format!("staging in {}", parent.display()))?;
+    for (path, name) in outputs_of(tree, rel) {
+        std::fs::copy(&path, staging.path().join(&name)).context(|| format!("caching {}", path.display()))?;
+    }
+    let staged = staging.keep();
+    if std::fs::rename(&staged, entry).is_err() {
+        // Another process stored the same entry first: it holds the same bytes.
+        let _ = std::fs::remove_dir_all(&staged);
+    }
+    Ok(())
+}
+
+/// Whether the tree's pytest configuration enables the assertion pass hook (which changes what
+/// rewriting produces; `sweperf_compile` then leaves test modules to pytest).
+fn pass_hook_setting(tree: &Path) -> &'static str {
+    let enabled = ["pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"]
+        .iter()
+        .any(|name| std::fs::read(tree.join(name)).is_ok_and(|b| b.windows(26).any(|w| w == b"enable_assertion_pass_hook")));
+    if enabled { "pass-hook" } else { "plain" }
+}
+
 /// Compiles the tree `plan` measures to bytecode, outside any measured session, with the guest's
 /// `sweperf_compile`: modules of the code under test to checked-hash `.pyc`, test modules and
 /// conftests to pytest's assertion-rewritten `.pyc`, so that a session pays neither for
 /// compiling the code under test nor for rewriting its tests (imports then only check each
 /// source's hash). The files are deterministic for a given tree, runtime and toolchain. A file
 /// that does not compile is left to fail (or not) on import, as it would have.
-pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) -> Result<Outcome> {
+///
+/// With a `cache`, files compiled before (same bytes, same path) are taken from it and only the
+/// others are compiled; `Ok(None)` when nothing needed compiling.
+pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan, cache: Option<&BytecodeCache>) -> Result<Option<Outcome>> {
     // The working directory (first on `sys.path` for `-m`) is the empty scratch folder: nothing
     // in the tree is importable here, so the tree's code cannot run, only be compiled.
     let mut request = RunRequest::new(["-m", "sweperf_compile", "--root", REPO_GUEST]);
+    let config = pass_hook_setting(plan.tree);
+    let mut compiled = Vec::new();
     for rel in crate::instance::repo_files(plan.tree)? {
-        if compiled_ahead(&rel) {
-            request.args.push(format!("{REPO_GUEST}/{rel}"));
+        if !compiled_ahead(&rel) {
+            continue;
         }
+        if let Some(cache) = cache {
+            let source = std::fs::read(plan.tree.join(&rel)).context(|| format!("reading {rel}"))?;
+            let entry = cache.dir.join(cache.key(config, &rel, &source));
+            if cache.read && restore_outputs(&entry, plan.tree, &rel)? {
+                continue;
+            }
+            compiled.push((rel.clone(), entry));
+        }
+        request.args.push(format!("{REPO_GUEST}/{rel}"));
+    }
+    if request.args.len() == 4 {
+        return Ok(None);
     }
     request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
     request.cwd = Some(crate::sandbox::SCRATCH_GUEST.to_string());
     request.limits = plan.limits.clone();
     request.seed = plan.seed;
-    sandbox.run(runtime, &request)
+    let outcome = sandbox.run(runtime, &request)?;
+    if outcome.status.success() {
+        for (rel, entry) in &compiled {
+            store_outputs(entry, plan.tree, rel)?;
+        }
+    }
+    Ok(Some(outcome))
 }
 
 const PHASES: [&str; 3] = ["setup", "call", "teardown"];

@@ -25,6 +25,9 @@ pub struct SideRequest<'a> {
     /// The pytest arguments of the session (efficiency tests first).
     pub node_ids: &'a [String],
     pub seed: u64,
+    /// Whether bytecode compiled for earlier trees may be reused (false: everything is
+    /// compiled afresh, as `--force` and `verify` measure).
+    pub reuse_bytecode: bool,
 }
 
 /// Measures sides of instances and fingerprints evaluations.
@@ -87,7 +90,9 @@ impl TestRunner for SandboxRunner {
             seed: request.seed,
         };
         // A tree that cannot be compiled is measured anyway: its modules compile on import.
-        measure::compile_tree(&self.sandbox, &runtime, &plan)?;
+        let mut cache = measure::BytecodeCache::new(self.sandbox.home().bytecode_cache_dir()?, &runtime)?;
+        cache.read = request.reuse_bytecode;
+        measure::compile_tree(&self.sandbox, &runtime, &plan, Some(&cache))?;
         measure::run_tests(&self.sandbox, &runtime, &plan)
     }
 

@@ -263,6 +263,11 @@ impl Home {
         Home::tree_marker(&self.toolchain_site(toolchain, &|_| {})?)
     }
 
+    /// Where compiled trees' bytecode is kept for reuse (see `measure::BytecodeCache`).
+    pub fn bytecode_cache_dir(&self) -> Result<PathBuf> {
+        self.dir("bytecode")
+    }
+
     /// Where the cached base measurement with key `key` lives (see `Fingerprint::base_key`).
     pub fn base_cache_path(&self, key: &str) -> Result<PathBuf> {
         Ok(self.dir("base-cache")?.join(format!("{key}.json")))

@@ -140,7 +140,7 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
         let limits = sweperf::Limits::default();
         let plan = plan(tree, &node_ids, &limits);
         if compile {
-            let out = sweperf::measure::compile_tree(sandbox(), &rt, &plan).unwrap();
+            let out = sweperf::measure::compile_tree(sandbox(), &rt, &plan, None).unwrap().expect("a compile run");
             assert!(matches!(out.status, sweperf::sandbox::Status::Exited { code: 0 }), "{out:?}");
         }
         sweperf::measure::run_tests(sandbox(), &rt, &plan).unwrap()
@@ -162,9 +162,29 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
     // Loading instead of rewriting and compiling is most of what the compile step saves.
     assert!(cold.fuel > warm.fuel + 20_000_000, "cold {} vs compiled {}", cold.fuel, warm.fuel);
     session(again.path(), true);
-    for rel in ["pkg/__pycache__/__init__.cpython-311.pyc".to_string(), format!("tests/__pycache__/{}", rewritten[0])] {
-        assert_eq!(std::fs::read(compiled.path().join(&rel)).unwrap(), std::fs::read(again.path().join(&rel)).unwrap(), "{rel} differs between two compiles");
+    let outputs = ["pkg/__pycache__/__init__.cpython-311.pyc".to_string(), format!("tests/__pycache__/{}", rewritten[0])];
+    for rel in &outputs {
+        assert_eq!(std::fs::read(compiled.path().join(rel)).unwrap(), std::fs::read(again.path().join(rel)).unwrap(), "{rel} differs between two compiles");
     }
+
+    // Through the bytecode cache: the first tree is compiled, an identical one is not compiled
+    // at all and gets the same bytes, and a changed file is the only one compiled again.
+    let store = tempfile::tempdir().unwrap();
+    let cache = sweperf::measure::BytecodeCache::new(store.path().to_path_buf(), &rt).unwrap();
+    let limits = sweperf::Limits::default();
+    let compile = |tree: &Path| sweperf::measure::compile_tree(sandbox(), &rt, &plan(tree, &node_ids, &limits), Some(&cache)).unwrap();
+    let (first, second, changed) = (pytest_project(), pytest_project(), pytest_project());
+    assert!(compile(first.path()).is_some());
+    assert!(compile(second.path()).is_none(), "every file is in the cache");
+    for rel in &outputs {
+        assert_eq!(std::fs::read(second.path().join(rel)).unwrap(), std::fs::read(compiled.path().join(rel)).unwrap(), "{rel} from the cache");
+    }
+    std::fs::write(changed.path().join("pkg/__init__.py"), "def work(n):\n    return sum(i * i for i in range(n + 0))\n").unwrap();
+    let out = compile(changed.path()).expect("the changed file is compiled");
+    assert!(out.fuel < cold.fuel / 4, "only one module compiled, without pytest: {} fuel", out.fuel);
+    assert_ne!(std::fs::read(changed.path().join(&outputs[0])).unwrap(), std::fs::read(compiled.path().join(&outputs[0])).unwrap());
+    assert_eq!(std::fs::read(changed.path().join(&outputs[1])).unwrap(), std::fs::read(compiled.path().join(&outputs[1])).unwrap());
+    assert!(session(changed.path(), false).all_passed());
 }
 
 fn pytest_is_identical(runtime: &str) {
