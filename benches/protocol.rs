@@ -9,7 +9,8 @@
 //!     the sides interleaved, as SWE-Perf does;
 //! (b) one native run of the same session (the median of those 20);
 //! (c) `sweperf eval` for one prediction (the expert patch) through the library: cold (the base
-//!     measured too, `--force`) and warm (the base from the base cache).
+//!     measured too and every file compiled, `--force`) and warm (the base from the base cache,
+//!     the files the patch changed compiled again, as for any new prediction).
 //! It prints one sandboxed session / one native run, and SWE-Perf protocol / sweperf per
 //! prediction, cold and warm, and writes the table to target/bench-protocol.md.
 //!
@@ -107,8 +108,10 @@ fn main() {
     let mut table = String::from(
         "| instance | runtime | native run (s) | SWE-Perf protocol, 46 runs (s) | sweperf session (s) | session / native run | sweperf cold (s) | sweperf warm (s) | protocol / sweperf cold | protocol / sweperf warm |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
+    let sandbox = sweperf::Sandbox::new(Home::from_env().unwrap()).unwrap();
     for inst in &instances {
         let python = venv_python(&inst.requirements);
+        let cache = sweperf::measure::BytecodeCache::new(sandbox.home().bytecode_cache_dir().unwrap(), &sandbox.runtime(&inst.runtime, &|_| {}).unwrap()).unwrap();
         // (a) and (b): the protocol, sides interleaved.
         let (base, patched) = (tree(inst, false), tree(inst, true));
         let started = Instant::now();
@@ -130,6 +133,14 @@ fn main() {
         let cold = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &cold_opts);
         let cold_s = t.elapsed().as_secs_f64();
         assert_eq!(cold.status, sweperf::InstanceStatus::Correct, "{}: {:?}", inst.id, cold.detail);
+        // A new prediction's files are new: forget the bytecode of the files the patch changed,
+        // so that the warm evaluation compiles them as it would for any new patch.
+        let patched_tree = tree(inst, true);
+        for rel in sweperf::patch::touched_files(&inst.expert_patch).unwrap() {
+            if rel.ends_with(".py") && patched_tree.path().join(&rel).exists() {
+                let _ = std::fs::remove_dir_all(cache.entry(patched_tree.path(), &rel).unwrap());
+            }
+        }
         let t = Instant::now();
         let warm = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &EvalOptions::default());
         let warm_s = t.elapsed().as_secs_f64();

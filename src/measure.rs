@@ -336,6 +336,13 @@ impl BytecodeCache {
         material.extend_from_slice(source);
         crate::digest::sha256_hex(&material)
     }
+
+    /// Where the bytecode of the file `rel` of `tree` is (or would be) kept. Errors: `rel`
+    /// cannot be read.
+    pub fn entry(&self, tree: &Path, rel: &str) -> Result<std::path::PathBuf> {
+        let source = std::fs::read(tree.join(rel)).context(|| format!("reading {rel}"))?;
+        Ok(self.dir.join(self.key(pass_hook_setting(tree), rel, &source)))
+    }
 }
 
 /// A source file's `__pycache__` folder and the prefix of its `.pyc` names there.
@@ -417,15 +424,13 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
     // The working directory (first on `sys.path` for `-m`) is the empty scratch folder: nothing
     // in the tree is importable here, so the tree's code cannot run, only be compiled.
     let mut request = RunRequest::new(["-m", "sweperf_compile", "--root", REPO_GUEST]);
-    let config = pass_hook_setting(plan.tree);
     let mut compiled = Vec::new();
     for rel in crate::instance::repo_files(plan.tree)? {
         if !compiled_ahead(&rel) {
             continue;
         }
         if let Some(cache) = cache {
-            let source = std::fs::read(plan.tree.join(&rel)).context(|| format!("reading {rel}"))?;
-            let entry = cache.dir.join(cache.key(config, &rel, &source));
+            let entry = cache.entry(plan.tree, &rel)?;
             if cache.read && restore_outputs(&entry, plan.tree, &rel)? {
                 continue;
             }
