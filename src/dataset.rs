@@ -21,17 +21,26 @@ use crate::instance::{EXPERT_PATCH, MANIFEST, PROBLEM_STATEMENT, REPO_DIR};
 pub struct Record {
     /// 1-based line (or array position) in the dataset file.
     pub line: usize,
+    /// The record's id; names the instance folder it becomes.
     pub instance_id: String,
+    /// The repository, `owner/name`.
     pub repo: String,
+    /// The commit the instance's tree is read from.
     pub base_commit: String,
+    /// The expert patch (a unified diff).
     pub patch: String,
+    /// The patch that adds the tests, applied to the base tree on import.
     pub test_patch: String,
+    /// The efficiency tests: pytest node ids whose fuel is measured.
     pub efficiency_test: Vec<String>,
     /// sweperf's extension (not a SWE-Perf field): the tests run for correctness, node ids or
     /// files; none: the efficiency tests' files.
     pub correctness_test: Option<Vec<String>>,
+    /// The task as given to a model.
     pub problem_statement: String,
+    /// The repository's version at `base_commit`, when the record has one (picks an environment).
     pub version: Option<String>,
+    /// When the pull request was made, when the record says (picks an environment by date).
     pub created_at: Option<String>,
 }
 
@@ -46,6 +55,7 @@ pub struct RecordProblem {
     pub instance_id: Option<String>,
     /// The field at fault; none when the record as a whole is (not JSON, not an object).
     pub field: Option<String>,
+    /// What is wrong.
     pub message: String,
     /// What to do about it.
     pub fix: String,
@@ -67,7 +77,9 @@ impl std::fmt::Display for RecordProblem {
 /// A dataset as read: its well-formed records and a problem for each malformed one.
 #[derive(Debug, Clone)]
 pub struct Dataset {
+    /// The well-formed records, in file order.
     pub records: Vec<Record>,
+    /// One problem per malformed record.
     pub problems: Vec<RecordProblem>,
     /// Records in the file, well-formed or not.
     pub total: usize,
@@ -299,6 +311,8 @@ fn efficiency_tests(value: Option<&serde_json::Value>, problem: &mut dyn FnMut(O
 
 /// The user's clone of `owner/name` under `repos_dir`: `owner/name` or SWE-bench's
 /// `owner__name`, a clone with a work tree or a bare one (a mirror).
+///
+/// Errors: [`Error::Other`] when no clone is found, naming both places looked in.
 pub fn find_clone(repos_dir: &Path, repo: &str) -> Result<PathBuf> {
     let (owner, name) = repo.split_once('/').expect("checked when loaded");
     let candidates = [repos_dir.join(owner).join(name), repos_dir.join(format!("{owner}__{name}"))];
@@ -324,6 +338,9 @@ fn git(clone: &Path) -> Command {
 }
 
 /// Writes the tree of `commit` into `dest` without touching the clone's work tree or index.
+///
+/// Errors: [`Error::Io`] when `git` or `tar` cannot be started; [`Error::Other`] when the clone has
+/// no such commit or unpacking fails.
 pub fn materialize(clone: &Path, commit: &str, dest: &Path) -> Result<()> {
     let known = git(clone)
         .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
@@ -366,9 +383,13 @@ pub fn materialize(clone: &Path, commit: &str, dest: &Path) -> Result<()> {
 /// What importing one record produced.
 #[derive(Debug, Clone)]
 pub struct Imported {
+    /// The record's id (the instance's).
     pub instance_id: String,
+    /// The instance folder written.
     pub folder: PathBuf,
+    /// The environment chosen for it.
     pub environment: String,
+    /// Why the environment table marks the repository unsupported, if it does.
     pub unsupported: Option<String>,
 }
 
@@ -378,6 +399,8 @@ fn toml_string(s: &str) -> String {
 
 /// The environment for `record`: `environment` if given (the command line's override), else
 /// the table's choice by repository, version and date.
+///
+/// Errors: an unknown `environment` (see [`Table::resolve`]).
 pub fn choose_environment(record: &Record, table: &Table, environment: Option<&str>) -> Result<Choice> {
     match environment {
         Some(name) => {
@@ -394,6 +417,10 @@ pub fn choose_environment(record: &Record, table: &Table, environment: Option<&s
 
 /// Writes `record` as an instance folder `out_dir/<instance_id>` (replacing an older import),
 /// in `environment` if given, else in the table's choice.
+///
+/// Errors: [`Error::Other`] naming the record and its dataset line, for a missing clone or commit,
+/// a `test_patch` that does not apply, or an unknown environment; [`Error::Io`] when the folder
+/// cannot be written.
 pub fn import(record: &Record, repos_dir: &Path, out_dir: &Path, table: &Table, environment: Option<&str>) -> Result<Imported> {
     let context = |e: Error| Error::Other(format!("{} (dataset line {}): {e}", record.instance_id, record.line));
     let choice = choose_environment(record, table, environment)?;

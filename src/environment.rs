@@ -19,6 +19,7 @@ const TABLE: &str = include_str!("../runtimes/environments.toml");
 /// A compatibility layer: pure-Python modules put on the guest's path.
 #[derive(Debug, Clone, Copy)]
 pub struct Layer {
+    /// The layer's name, as environments list it and its folder is called.
     pub name: &'static str,
     /// One line: what it provides and why.
     pub about: &'static str,
@@ -128,6 +129,8 @@ pub fn equip(request: &mut RunRequest, layers: &[String]) -> Result<()> {
 }
 
 impl Layer {
+    /// SHA-256 over the layer's files by path and content (see
+    /// [`crate::digest::named_files_sha256`]); reports record it.
     pub fn sha256(&self) -> String {
         crate::digest::named_files_sha256(self.files)
     }
@@ -141,13 +144,18 @@ impl Layer {
     }
 }
 
+/// A named environment of the table (`[[environments]]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
+    /// Its name, unique among environments and runtimes.
     pub name: String,
+    /// The runtime it runs on.
     pub runtime: String,
+    /// One line for `sweperf env list` (default empty).
     #[serde(default)]
     pub description: String,
+    /// Compatibility layers, by name (see [`LAYERS`]), in path order (default none).
     #[serde(default)]
     pub layers: Vec<String>,
     /// Names of wheels in the table's `[[wheels]]`.
@@ -165,7 +173,9 @@ pub struct RepositoryRule {
     pub max_version: Option<String>,
     /// The rule applies to records created before this date (`YYYY-MM-DD`, exclusive).
     pub before: Option<String>,
+    /// The environment (or runtime) chosen.
     pub environment: String,
+    /// Why, for `sweperf env list` (default empty).
     #[serde(default)]
     pub note: String,
     /// Why the repository cannot be evaluated, if it cannot (e.g. compiled extensions).
@@ -180,20 +190,28 @@ pub struct DateRule {
     /// The rule applies to records created before this date (`YYYY-MM-DD`, exclusive); none:
     /// to every dated record.
     pub before: Option<String>,
+    /// The environment (or runtime) chosen.
     pub environment: String,
+    /// Why, for `sweperf env list` (default empty).
     #[serde(default)]
     pub note: String,
 }
 
+/// The environment table, `runtimes/environments.toml`: environments, the wheels they pin, and the
+/// rules that pick one for a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// `[[environments]]`.
     #[serde(default)]
     pub environments: Vec<Environment>,
+    /// `[[wheels]]`: pure-Python wheels environments require, pinned by SHA-256.
     #[serde(default)]
     pub wheels: Vec<WheelRef>,
+    /// `[[repositories]]`: rules by repository, first match wins.
     #[serde(default)]
     pub repositories: Vec<RepositoryRule>,
+    /// `[[by_date]]`: rules by creation date for repositories without a rule, first match wins.
     #[serde(default)]
     pub by_date: Vec<DateRule>,
 }
@@ -214,9 +232,11 @@ pub enum Reason {
 /// The environment chosen for one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choice {
+    /// The environment's (or runtime's) name.
     pub environment: String,
     /// Set when the repository rule marks the repository unsupported.
     pub unsupported: Option<String>,
+    /// Which rule chose it.
     pub reason: Reason,
 }
 
@@ -231,9 +251,13 @@ pub fn day_of(created_at: &str) -> Option<&str> {
 /// An environment with its requirements resolved to pinned wheels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolved {
+    /// The environment's name.
     pub name: String,
+    /// The runtime it runs on.
     pub runtime: String,
+    /// Its compatibility layers, in path order.
     pub layers: Vec<String>,
+    /// The wheels its requirements name.
     pub requirements: Vec<WheelRef>,
 }
 
@@ -257,6 +281,9 @@ pub fn version_le(a: &str, b: &str) -> bool {
 impl Table {
     /// The built-in table, checked: every runtime, layer and wheel it names exists. Parsed
     /// once per process: every sandbox run reads it.
+    ///
+    /// Errors: [`Error::Other`] with the [`Error::BadManifest`] message when the table names an
+    /// unknown runtime, layer or wheel, or a rule's date or environment is malformed.
     pub fn builtin() -> Result<Table> {
         static TABLE: std::sync::OnceLock<std::result::Result<Table, String>> = std::sync::OnceLock::new();
         TABLE
@@ -321,6 +348,8 @@ impl Table {
     }
 
     /// The environment `name` (or the runtime of that name, as an environment).
+    ///
+    /// Errors: [`Error::Other`] for an unknown name, listing the known ones.
     pub fn resolve(&self, name: &str) -> Result<Resolved> {
         if let Some(env) = self.environments.iter().find(|e| e.name == name) {
             return Ok(Resolved {

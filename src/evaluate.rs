@@ -104,6 +104,8 @@ impl Tree {
 
 impl Evaluator {
     /// An evaluator whose runtimes and caches live in `home`.
+    ///
+    /// Errors: those of [`Sandbox::new`].
     pub fn new(home: Home) -> Result<Self> {
         Ok(Evaluator::from_sandbox(Sandbox::new(home)?))
     }
@@ -124,6 +126,9 @@ impl Evaluator {
     }
 
     /// The fingerprint an evaluation of `patch` on `instance` would carry.
+    ///
+    /// Errors: those of provisioning the runtime and the trees the fingerprint hashes (see
+    /// [`Fingerprint::of`]).
     pub fn fingerprint(&self, instance: &Instance, patch: &str, options: &EvalOptions) -> Result<Fingerprint> {
         self.runner.fingerprint(instance, patch, options.seed)
     }

@@ -15,9 +15,13 @@ use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, WheelRef};
 use crate::sandbox::Limits;
 
+/// The manifest's file name in an instance folder.
 pub const MANIFEST: &str = "instance.toml";
+/// The repository's folder in an instance folder.
 pub const REPO_DIR: &str = "repo";
+/// The expert patch's file name in an instance folder.
 pub const EXPERT_PATCH: &str = "expert.patch";
+/// The problem statement's file name in an instance folder.
 pub const PROBLEM_STATEMENT: &str = "problem.md";
 
 /// `sweperf validate`'s default: every efficiency test must gain at least this under the
@@ -49,34 +53,49 @@ struct ManifestFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The repository, `owner/name`.
     pub repo: String,
+    /// The commit the tree was read from.
     pub base_commit: String,
+    /// The record's version, if it had one.
     pub version: Option<String>,
+    /// The record's `created_at`, if it had one.
     pub created_at: Option<String>,
 }
 
 /// A loaded, validated instance.
 #[derive(Debug, Clone, Serialize)]
 pub struct Instance {
+    /// The instance's id: its folder's name.
     pub id: String,
     /// The instance folder.
     pub dir: PathBuf,
     /// The environment's name (a runtime's name when the manifest names a runtime).
     pub environment: String,
+    /// The runtime the environment runs on.
     pub runtime: String,
     /// Compatibility layers of the environment.
     pub layers: Vec<String>,
+    /// Pytest node ids (`file::test`) whose call-phase fuel is measured; at least one.
     pub efficiency_tests: Vec<String>,
+    /// What must pass besides: node ids, files or folders (default: the efficiency tests' files).
     pub correctness_tests: Vec<String>,
+    /// The gain `sweperf validate` requires of the expert patch on every efficiency test (default
+    /// [`DEFAULT_MIN_EXPERT_GAIN`]).
     pub min_expert_gain: f64,
     /// Folders of the repository put on `sys.path`, relative to its root.
     pub python_path: Vec<String>,
+    /// Limits of every sandbox run (the manifest's `[limits]`; defaults on [`Limits`]).
     pub limits: Limits,
+    /// Pinned pure-Python wheels: the environment's, then the manifest's own.
     pub requirements: Vec<WheelRef>,
+    /// The expert patch, `expert.patch`.
     pub expert_patch: String,
+    /// The problem statement, `problem.md`.
     pub problem_statement: String,
     /// Why this instance cannot be evaluated here (set by import from the environment table).
     pub unsupported: Option<String>,
+    /// Where an imported instance came from (none for hand-written instances).
     pub source: Option<Source>,
 }
 
@@ -102,6 +121,10 @@ pub fn node_file(node_id: &str) -> &str {
 
 impl Instance {
     /// Loads and validates `dir/instance.toml` and the files beside it.
+    ///
+    /// Errors: [`Error::BadInput`] naming the file and field: a missing or unreadable file,
+    /// malformed TOML, an unknown runtime or environment, tests outside `repo/` or missing, a limit
+    /// out of range, a requirement that is not a pure-Python wheel.
     pub fn load(dir: &Path) -> Result<Instance> {
         let manifest_path = dir.join(MANIFEST);
         let text = fs::read_to_string(&manifest_path).map_err(|e| bad(&manifest_path, format!("cannot be read ({e}); an instance folder needs {MANIFEST}, {REPO_DIR}/, {EXPERT_PATCH} and {PROBLEM_STATEMENT}")))?;
@@ -212,17 +235,22 @@ impl Instance {
         })
     }
 
+    /// The repository folder, `<dir>/repo`.
     pub fn repo(&self) -> PathBuf {
         self.dir.join(REPO_DIR)
     }
 
     /// A private copy of the repository in `dest` (created), without caches.
+    ///
+    /// Errors: [`Error::Io`] when a file cannot be read or written.
     pub fn copy_repo(&self, dest: &Path) -> Result<()> {
         copy_tree(&self.repo(), dest)
     }
 
     /// SHA-256 over the manifest, the repository tree, the expert patch and the problem
     /// statement: any change to what an evaluation reads changes it.
+    ///
+    /// Errors: [`Error::Io`] when a file cannot be read.
     pub fn content_hash(&self) -> Result<String> {
         let mut h = Sha256::new();
         for name in [MANIFEST, EXPERT_PATCH, PROBLEM_STATEMENT] {
@@ -239,6 +267,9 @@ impl Instance {
 }
 
 /// Loads every instance folder below `dir` (those holding an `instance.toml`), sorted by id.
+///
+/// Errors: [`Error::BadInput`] when the folder cannot be read or holds no instance, or for an
+/// instance that does not load.
 pub fn load_all(dir: &Path) -> Result<Vec<Instance>> {
     let entries = fs::read_dir(dir).map_err(|e| bad(dir, format!("the instances folder cannot be read: {e}")))?;
     let mut instances = Vec::new();
@@ -256,6 +287,8 @@ pub fn load_all(dir: &Path) -> Result<Vec<Instance>> {
 }
 
 /// Relative paths of a repository snapshot's files, without cache folders, sorted.
+///
+/// Errors: [`Error::Io`] when the folder cannot be listed.
 pub fn repo_files(root: &Path) -> Result<Vec<String>> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
         for entry in fs::read_dir(dir).context(|| format!("listing {}", dir.display()))? {
@@ -280,6 +313,8 @@ pub fn repo_files(root: &Path) -> Result<Vec<String>> {
 }
 
 /// A hash of a repository snapshot's file names and contents (symbolic links by their target).
+///
+/// Errors: [`Error::Io`] when a file or link cannot be read.
 pub fn repo_tree_hash(root: &Path) -> Result<String> {
     let mut h = Sha256::new();
     for rel in repo_files(root)? {
@@ -299,6 +334,8 @@ pub fn repo_tree_hash(root: &Path) -> Result<String> {
 }
 
 /// Copies a snapshot (files and symbolic links as links), skipping cache folders.
+///
+/// Errors: [`Error::Io`] when a file cannot be read or written.
 pub fn copy_tree(src: &Path, dest: &Path) -> Result<()> {
     fs::create_dir_all(dest).context(|| format!("creating {}", dest.display()))?;
     for rel in repo_files(src)? {

@@ -76,7 +76,9 @@ pub enum EditKind {
 /// A patch edit that was discarded because it touched how the instance is tested.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscardedEdit {
+    /// The path, relative to the repository root.
     pub path: String,
+    /// Whether the patch changed, added or deleted it.
     pub kind: EditKind,
 }
 
@@ -118,6 +120,8 @@ fn shadows_runner(instance: &Instance, rel: &str) -> bool {
 /// After `patch_text` was applied to `tree`, puts back every protected path it touched to the
 /// instance's version (or removes it where the instance has none), and returns what was
 /// discarded, sorted by path.
+///
+/// Errors: [`Error::Io`](crate::Error::Io) when a protected path cannot be put back or removed.
 pub fn restore_tests(instance: &Instance, tree: &Path, patch_text: &str) -> Result<Vec<DiscardedEdit>> {
     let touched = patch::touched_files(patch_text).unwrap_or_default();
     let base = instance.repo();

@@ -2,8 +2,13 @@
 //! cost measured in deterministic fuel instead of wall-clock time.
 //!
 //! The data flows one way: instance -> patched tree -> sandbox runs -> measurements -> scores ->
-//! report (`instance`, `patch`, `sandbox`, `measure`, `evaluate`, `report`, `run`). This crate is the embedding API; the `sweperf` binary is a thin layer over it. The
-//! library never prints and never exits the process.
+//! report (`instance`, `patch`, `sandbox`, `measure`, `evaluate`, `run`, `report`, `export`); the
+//! sandbox knows nothing downstream of it, nor the environment table (a test below checks). This
+//! crate is the embedding API; the `sweperf` binary is a thin layer over it. The library never
+//! prints and never exits the process, and every public item is documented (`missing_docs` is
+//! denied), with its defaults and errors.
+
+#![deny(missing_docs)]
 
 pub mod dataset;
 pub mod digest;

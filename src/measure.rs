@@ -34,15 +34,19 @@ pub const MAX_RESULTS_BYTES: u64 = 64 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestOutcome {
+    /// The test passed.
     Passed,
+    /// The test's call phase failed.
     Failed,
     /// Setup or teardown failed.
     Error,
+    /// Skipped.
     Skipped,
     /// Expected to fail, and failed.
     Xfailed,
     /// Expected to fail, and passed (not strict).
     Xpassed,
+    /// Its file could not be collected (an import or syntax error).
     CollectionError,
     /// Asked for but never reported (not collected, deselected, or the run died first).
     Missing,
@@ -73,14 +77,18 @@ impl TestOutcome {
 /// One test's outcome and the fuel of its phases, computed by the host from checked readings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestResult {
+    /// How the test ended.
     pub outcome: TestOutcome,
     /// Fuel of the call phase; the measured cost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_fuel: Option<u64>,
+    /// Fuel of the setup phase, if it was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fuel: Option<u64>,
+    /// Fuel of the teardown phase, if it was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teardown_fuel: Option<u64>,
+    /// The end of pytest's failure report, for failed, erroring and uncollectable tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -92,23 +100,54 @@ pub struct TestResult {
 pub enum Violation {
     /// A reported clock reading that the host's fuel clock never returned (the clock was
     /// replaced or the reading forged).
-    ClockMismatch { nodeid: String, phase: String },
+    ClockMismatch {
+        /// The test.
+        nodeid: String,
+        /// The phase whose reading it is (`setup`, `call`, `teardown`).
+        phase: String,
+    },
     /// Readings out of the order in which phases and tests run.
-    OutOfOrder { nodeid: String, phase: String },
+    OutOfOrder {
+        /// The test.
+        nodeid: String,
+        /// The phase whose reading is out of order.
+        phase: String,
+    },
     /// The same test reported more than once.
-    DuplicateRecord { nodeid: String },
+    DuplicateRecord {
+        /// The test.
+        nodeid: String,
+    },
     /// A test reported as passed with no measured call phase.
-    UnmeasuredPass { nodeid: String },
+    UnmeasuredPass {
+        /// The test.
+        nodeid: String,
+    },
     /// More results than any honest session writes.
-    ResultsOversized { bytes: u64 },
+    ResultsOversized {
+        /// The most bytes read ([`MAX_RESULTS_BYTES`]).
+        bytes: u64,
+    },
     /// The guest read the clock more often than the host keeps a log of.
     ClockLogOverflow,
     /// Fuel the reported call phases do not account for grew from base to patched by more than
     /// the tolerance: work was moved out of the measured phases (or their readings shrunk).
-    UnaccountedGrowth { base: u64, patched: u64, allowed: u64 },
+    UnaccountedGrowth {
+        /// Unaccounted fuel on the base.
+        base: u64,
+        /// Unaccounted fuel with the patch.
+        patched: u64,
+        /// The most the patched side could have had.
+        allowed: u64,
+    },
     /// Code the patch adds outside the tests names the test runner or sweperf's guest modules,
     /// or replaces one of `time`'s clocks.
-    RunnerTouched { file: String, line: String },
+    RunnerTouched {
+        /// The file, relative to the repository root.
+        file: String,
+        /// The added line.
+        line: String,
+    },
 }
 
 impl std::fmt::Display for Violation {
@@ -136,6 +175,7 @@ impl std::fmt::Display for Violation {
 pub struct TestRun {
     /// The node ids asked for.
     pub requested: Vec<String>,
+    /// How the sandbox run ended.
     pub status: Status,
     /// Fuel of the whole sandbox run (interpreter start-up, collection, every test), as the host
     /// counted it.
@@ -146,6 +186,7 @@ pub struct TestRun {
     /// The session's clock span minus every reported call phase: start-up, imports, collection,
     /// setup and teardown. Computed by the host.
     pub unaccounted_fuel: u64,
+    /// Wall-clock time of the sandbox run, in milliseconds (not deterministic; informational).
     pub wall_ms: f64,
     /// pytest's exit status, if the session finished.
     pub exitstatus: Option<i64>,
@@ -154,8 +195,10 @@ pub struct TestRun {
     /// What the host could not accept in this session's results.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<Violation>,
+    /// What the session printed (not serialised).
     #[serde(skip)]
     pub stdout: String,
+    /// What the session printed on stderr (not serialised).
     #[serde(skip)]
     pub stderr: String,
 }
@@ -209,7 +252,9 @@ impl TestRun {
 
 /// What to run: the tree, the tests and how.
 pub struct TestPlan<'a> {
+    /// The tree to mount at the repository's guest path (read-write: a private copy).
     pub tree: &'a Path,
+    /// The pytest arguments: node ids, files or folders.
     pub node_ids: &'a [String],
     /// The efficiency tests among `node_ids`: the plugin collects garbage before each of their
     /// calls, so that what ran before them does not land in their window.
@@ -220,7 +265,9 @@ pub struct TestPlan<'a> {
     pub requirements: Option<&'a Path>,
     /// Compatibility layers of the instance's environment.
     pub layers: &'a [String],
+    /// Limits of the run.
     pub limits: &'a Limits,
+    /// Seeds the guest's random sources.
     pub seed: u64,
 }
 
@@ -271,6 +318,10 @@ struct SessionLine {
 }
 
 /// Runs `plan` in the sandbox and reads the plugin's results.
+///
+/// Errors: those of [`Sandbox::run`], an unknown layer (see [`crate::environment::equip`]), or
+/// [`Error::Io`] for the results file; a session that fails, crashes or forges results is a
+/// [`TestRun`], not an error.
 pub fn run_tests(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan) -> Result<TestRun> {
     let results = tempfile::Builder::new()
         .prefix("sweperf-results-")

@@ -16,18 +16,43 @@ use serde::{Deserialize, Serialize};
 /// Why a patch did not apply.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatchError {
+    /// The patch changes nothing.
     #[error("the patch is empty")]
     Empty,
     #[error("the patch cannot be parsed: line {line}: {message}")]
-    Malformed { line: usize, message: String },
+    /// The patch is not a unified diff sweperf can read.
+    Malformed {
+        /// 1-based line of the patch.
+        line: usize,
+        /// What is wrong there.
+        message: String,
+    },
     #[error("the patch touches `{path}`, which is outside the repository")]
-    OutsideTree { path: String },
+    /// A path is absolute or climbs out of the repository.
+    OutsideTree {
+        /// The path as the patch names it.
+        path: String,
+    },
     #[error("the patch touches `{path}` through a symbolic link")]
-    ThroughSymlink { path: String },
+    /// A path goes through a symbolic link of the tree.
+    ThroughSymlink {
+        /// The path as the patch names it.
+        path: String,
+    },
     #[error("binary patches are not supported (`{path}`)")]
-    Binary { path: String },
+    /// A binary (`GIT binary patch`) change.
+    Binary {
+        /// The file it changes.
+        path: String,
+    },
     #[error("`{path}`: {message}")]
-    DoesNotApply { path: String, message: String },
+    /// A hunk applies neither exactly nor fuzzily.
+    DoesNotApply {
+        /// The file.
+        path: String,
+        /// Which hunk and why.
+        message: String,
+    },
 }
 
 /// How a patch was applied.
@@ -112,6 +137,9 @@ fn excess_hunk_line(lines: &[&str], mut i: usize) -> Option<usize> {
 }
 
 /// Parses a (possibly multi-file) unified diff.
+///
+/// Errors: [`PatchError::Malformed`] for text that is not a unified diff, [`PatchError::Binary`]
+/// for a binary change.
 pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut files: Vec<FilePatch> = Vec::new();
@@ -502,6 +530,8 @@ pub fn apply(root: &Path, patch_text: &str) -> Result<ApplyMethod, PatchError> {
 }
 
 /// The lines a patch adds, with the file each goes to: what the patch would put in the tree.
+///
+/// Errors: those of [`parse`].
 pub fn added_lines(patch_text: &str) -> Result<Vec<(String, String)>, PatchError> {
     let mut out = Vec::new();
     for fp in parse(patch_text)? {
@@ -518,6 +548,8 @@ pub fn added_lines(patch_text: &str) -> Result<Vec<(String, String)>, PatchError
 }
 
 /// The files a patch touches (new paths, and old paths of deletions and renames).
+///
+/// Errors: those of [`parse`].
 pub fn touched_files(patch_text: &str) -> Result<Vec<String>, PatchError> {
     let mut out = Vec::new();
     for fp in parse(patch_text)? {

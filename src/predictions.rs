@@ -16,12 +16,15 @@ pub const GOLD: &str = "gold";
 /// One model's patches, by instance id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Predictions {
+    /// The model's name (`model_name_or_path`; `gold` for expert patches).
     pub model: String,
+    /// Instance id -> patch.
     pub patches: BTreeMap<String, String>,
     /// `gold` or the file's path, for reports.
     pub source: String,
 }
 
+/// The expert patches of `instances`, as the model `gold`.
 pub fn gold(instances: &[Instance]) -> Predictions {
     Predictions {
         model: GOLD.to_string(),
@@ -34,6 +37,8 @@ pub fn gold(instances: &[Instance]) -> Predictions {
 /// (see [`crate::run::model_dir_name`]), and what remains must be one ordinary folder name, so
 /// that a model can neither write outside the run folder (`..`) nor share another model's
 /// folder (an empty name is the run folder itself). `Err` says what is wrong and what to do.
+///
+/// Errors: why the name cannot be used, as the end of a sentence that starts with the name's field.
 pub fn check_model_name(name: &str) -> Result<(), String> {
     /// Leaves room for `.<run_id>.json` in a 255-byte file name.
     const MAX_FOLDER_BYTES: usize = 160;
@@ -56,6 +61,9 @@ pub fn check_model_name(name: &str) -> Result<(), String> {
 }
 
 /// Reads a predictions file, checking every line against the known instance ids.
+///
+/// Errors: [`Error::BadInput`] naming the file and line: an unreadable file, a line that is not a
+/// prediction, a bad model name, an unknown or duplicate instance id, two models in one file.
 pub fn load(path: &Path, known_ids: &[&str]) -> Result<Predictions> {
     let shown = path.display().to_string();
     let at = |line: usize, message: String| Error::BadInput {

@@ -27,10 +27,13 @@ pub const REPORT_FORMAT_VERSION: u32 = 2;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fingerprint {
+    /// The version of sweperf that measured.
     pub sweperf_version: String,
     /// SHA-256 over the host-side sources that can move fuel (see [`sandbox::FUEL_SOURCES`]).
     pub sweperf_build_sha256: String,
+    /// Engine settings that can move fuel.
     pub engine: EngineSettings,
+    /// The runtime's files.
     pub runtime: RuntimeFingerprint,
     /// `name==version sha256` of each toolchain wheel (pytest and its dependencies).
     pub toolchain: Vec<String>,
@@ -39,8 +42,11 @@ pub struct Fingerprint {
     pub toolchain_tree_sha256: String,
     /// SHA-256 over sweperf's guest-side files (start-up and pytest plugin).
     pub guest_code_sha256: String,
+    /// The instance's content hash (see [`Instance::content_hash`]).
     pub instance_sha256: String,
+    /// SHA-256 of the patch evaluated.
     pub patch_sha256: String,
+    /// The pinned wheels on the guest's path.
     pub requirements: Vec<WheelRef>,
     /// Content hash of the unpacked requirements tree, when there are requirements.
     pub requirements_tree_sha256: Option<String>,
@@ -50,7 +56,9 @@ pub struct Fingerprint {
     pub layers: Vec<(String, String)>,
     /// The argv and environment variables of a measuring session, as the guest gets them.
     pub session: SessionFingerprint,
+    /// Limits of every sandbox run.
     pub limits: Limits,
+    /// Seed of the guests' random sources.
     pub seed: u64,
 }
 
@@ -58,22 +66,30 @@ pub struct Fingerprint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionFingerprint {
+    /// The guest's argv, interpreter name first.
     pub argv: Vec<String>,
+    /// Every environment variable the guest gets.
     pub env: Vec<(String, String)>,
 }
 
+/// A runtime's identity: its package and the SHA-256 of every file it mounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuntimeFingerprint {
+    /// The runtime's name.
     pub name: String,
+    /// `name==version` of its package (or of the committed build).
     pub package: String,
+    /// SHA-256 of the wheel (or of a committed runtime's recipe).
     pub wheel_sha256: String,
+    /// SHA-256 of the wasm module.
     pub module_sha256: String,
     /// (guest path, SHA-256) of each file the runtime mounts.
     pub files: Vec<(String, String)>,
 }
 
 impl RuntimeFingerprint {
+    /// The fingerprint of runtime manifest `m`.
     pub fn of(m: &RuntimeManifest) -> Self {
         RuntimeFingerprint {
             name: m.name.clone(),
@@ -88,6 +104,9 @@ impl RuntimeFingerprint {
 impl Fingerprint {
     /// The fingerprint of evaluating `patch` on `instance` with `seed`, provisioning (in the
     /// sandbox's home) the runtime and the trees it hashes.
+    ///
+    /// Errors: those of provisioning the runtime, the toolchain and the requirements, of reading
+    /// the instance, or an unknown layer.
     pub fn of(sandbox: &Sandbox, instance: &Instance, patch: &str, seed: u64) -> crate::Result<Fingerprint> {
         let home = sandbox.home();
         let loaded = sandbox.runtime(&instance.runtime, &|_| {})?;
@@ -137,6 +156,9 @@ impl Fingerprint {
 
     /// A fingerprint for a [`crate::runner::ScriptedRunner`]: no sandbox, so only the
     /// instance, the patch, the limits and the seed are real; every other field says `scripted`.
+    ///
+    /// Errors: [`Error::Io`](crate::Error::Io) when the instance's files cannot be read for its
+    /// content hash.
     pub fn scripted(instance: &Instance, patch: &str, seed: u64) -> crate::Result<Fingerprint> {
         let s = || "scripted".to_string();
         Ok(Fingerprint {
@@ -271,8 +293,11 @@ impl InstanceStatus {
 /// One efficiency test's cost before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EfficiencyTest {
+    /// The test's pytest node id.
     pub nodeid: String,
+    /// Call-phase fuel on the base, if measured.
     pub base_fuel: Option<u64>,
+    /// Call-phase fuel with the patch, if measured.
     pub patched_fuel: Option<u64>,
     /// max(0, 1 - patched / base) when the prediction is correct, else 0. Derived from the two
     /// fuel counts, which are the source of truth.
@@ -282,8 +307,11 @@ pub struct EfficiencyTest {
 /// The base or patched side: one pytest session, efficiency tests first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideReport {
+    /// The session as measured.
     pub session: TestRun,
+    /// Whether the session passed ([`TestRun::all_passed`]); when not, `failure` says why.
     pub passed: bool,
+    /// Why it did not pass, in a sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
     /// The measurement came from the base cache (an earlier, identical measurement).
@@ -294,15 +322,25 @@ pub struct SideReport {
 /// Everything about one instance's evaluation: written as `report.json` in its folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstanceReport {
+    /// [`REPORT_FORMAT_VERSION`] when written.
     pub format_version: u32,
+    /// The instance evaluated.
     pub instance_id: String,
+    /// The model whose prediction it is.
     pub model: String,
+    /// How the evaluation ended.
     pub status: InstanceStatus,
+    /// Whether the patch applied.
     pub applied: bool,
+    /// How it applied (exactly or fuzzily), when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_method: Option<ApplyMethod>,
+    /// Whether the status is `correct`: applied, every test passed, every test that passed on
+    /// the base still passes, every efficiency test was measured, and nothing was tampered with.
     pub correct: bool,
+    /// The mean gain over the efficiency tests when correct, else 0.
     pub performance: f64,
+    /// The efficiency tests' fuel and gains, in the instance's order.
     pub efficiency_tests: Vec<EfficiencyTest>,
     /// Why the status is what it is, in a sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,8 +351,11 @@ pub struct InstanceReport {
     /// Why the prediction is `tampered`: every check that failed.
     #[serde(default)]
     pub violations: Vec<Violation>,
+    /// The base side, if it was measured.
     pub base: Option<SideReport>,
+    /// The patched side, if it was measured.
     pub patched: Option<SideReport>,
+    /// Everything that can move the fuel counts (none when evaluation stopped before).
     pub fingerprint: Option<Fingerprint>,
     /// The patch evaluated, verbatim: a report carries what `verify` needs to re-run it.
     pub patch: Option<String>,
@@ -355,32 +396,49 @@ pub struct Counts {
     /// Instances whose base passes and that the sandbox supports: the denominator of the
     /// scores over valid instances.
     pub valid: usize,
+    /// Instances with a prediction.
     pub submitted: usize,
+    /// Valid instances whose patch applied.
     pub applied: usize,
+    /// Valid instances whose patch is correct.
     pub correct: usize,
+    /// Instances whose prediction is `tampered`.
     #[serde(default)]
     pub tampered: usize,
+    /// Instances whose base fails its own tests.
     pub invalid: usize,
+    /// Instances the sandbox cannot run.
     #[serde(default)]
     pub unsupported: usize,
+    /// Instances sweperf could not evaluate, or whose measurements were not deterministic.
     pub errors: usize,
 }
 
 /// One line of the summary per instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstanceSummary {
+    /// The instance.
     pub instance_id: String,
+    /// How its evaluation ended.
     pub status: InstanceStatus,
+    /// Whether the patch applied.
     pub applied: bool,
+    /// Whether the patch is correct.
     pub correct: bool,
+    /// The instance's performance (mean gain, 0 unless correct).
     pub performance: f64,
+    /// The efficiency tests' fuel and gains.
     pub efficiency_tests: Vec<EfficiencyTest>,
+    /// Why the status is what it is, in a sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The patch's discarded edits to tests and test configuration.
     #[serde(default)]
     pub discarded_edits: Vec<DiscardedEdit>,
+    /// Why the prediction is `tampered`, if it is.
     #[serde(default)]
     pub violations: Vec<Violation>,
+    /// The evaluation's fingerprint.
     pub fingerprint: Option<Fingerprint>,
     /// The patch evaluated, verbatim, so the summary alone can be verified.
     pub patch: Option<String>,
@@ -398,26 +456,37 @@ pub struct RunSources {
 /// SWE-Perf's three metrics over some set of instances.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
+    /// Fraction of instances whose patch applied.
     pub apply: f64,
+    /// Fraction of instances whose patch is correct.
     pub correctness: f64,
+    /// Sum of the instances' performance over their number.
     pub performance: f64,
 }
 
 /// The run summary, written as `<model>.<run_id>.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// [`REPORT_FORMAT_VERSION`] when written.
     pub format_version: u32,
+    /// The run's id.
     pub run_id: String,
+    /// The model evaluated.
     pub model: String,
+    /// Where the instances and predictions came from.
     pub sources: RunSources,
     /// Fractions of the valid instances.
     pub apply: f64,
+    /// Fraction of the valid instances whose patch is correct.
     pub correctness: f64,
+    /// Sum of the valid instances' performance over their number.
     pub performance: f64,
     /// SWE-Perf's way: fractions of every instance of the dataset, one that could not be
     /// evaluated (invalid, unsupported, error) counting 0.
     pub over_all: Scores,
+    /// How many instances ended how.
     pub counts: Counts,
+    /// One line per instance of the dataset, missing ones included.
     pub instances: Vec<InstanceSummary>,
 }
 

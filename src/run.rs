@@ -23,6 +23,7 @@ use crate::report::{InstanceReport, InstanceStatus, RunSources, Summary};
 /// How a run is carried out.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
+    /// Names the run's folders and summary (letters, digits, `.`, `_`, `-`; see [`check_run_id`]).
     pub run_id: String,
     /// Parent of the run folders and summaries.
     pub output_dir: PathBuf,
@@ -30,29 +31,53 @@ pub struct RunConfig {
     pub jobs: usize,
     /// Re-evaluate instances that already have a report.
     pub force: bool,
+    /// How each instance is evaluated.
     pub options: EvalOptions,
 }
 
 /// Progress of a run, for a progress bar.
 pub enum RunEvent<'a> {
     /// `total` instances, of which `resumed` are reused from an earlier attempt.
-    Planned { total: usize, resumed: usize },
-    Started { instance_id: &'a str },
-    Finished { report: &'a InstanceReport, resumed: bool },
+    Planned {
+        /// Instances in the run.
+        total: usize,
+        /// Of which already done under this run id.
+        resumed: usize,
+    },
+    /// An instance's evaluation started.
+    Started {
+        /// The instance.
+        instance_id: &'a str,
+    },
+    /// An instance is done (its report is written).
+    Finished {
+        /// Its report.
+        report: &'a InstanceReport,
+        /// Whether it was reused from an earlier attempt rather than evaluated.
+        resumed: bool,
+    },
 }
 
 /// What a finished run produced.
 pub struct RunOutput {
+    /// The run's summary, as written.
     pub summary: Summary,
+    /// Where the summary was written, `<output_dir>/<model>.<run_id>.json` (`<model>` as
+    /// [`model_dir_name`] makes it).
     pub summary_path: PathBuf,
+    /// The folder of the instances' reports and logs, `<output_dir>/<run_id>/<model>`.
     pub run_dir: PathBuf,
+    /// Every instance's report, in the instances' order.
     pub reports: Vec<InstanceReport>,
 }
 
+/// The folder name for `model`: path separators become `__`.
 pub fn model_dir_name(model: &str) -> String {
     model.replace(['/', '\\'], "__")
 }
 
+/// Refuses a run id that cannot name a folder safely: empty, starting with `.`, or with characters
+/// other than letters, digits, `.`, `_` and `-` ([`Error::Other`], naming `--run-id`).
 pub fn check_run_id(run_id: &str) -> Result<()> {
     if run_id.is_empty() || !run_id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) || run_id.starts_with('.') {
         return Err(Error::Other(format!(

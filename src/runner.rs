@@ -19,11 +19,13 @@ use crate::sandbox::Sandbox;
 
 /// What a runner is asked to measure: one side of an instance.
 pub struct SideRequest<'a> {
+    /// The instance whose side is measured.
     pub instance: &'a Instance,
     /// The tree under test (base or patched), a private copy.
     pub tree: &'a Path,
     /// The pytest arguments of the session (efficiency tests first).
     pub node_ids: &'a [String],
+    /// Seeds the guest's random sources.
     pub seed: u64,
     /// Whether bytecode compiled for earlier trees may be reused (false: everything is
     /// compiled afresh, as `--force` and `verify` measure).

@@ -105,9 +105,12 @@ pub struct CheckResult {
     pub detail: Option<String>,
 }
 
+/// Every check of one instance, and the expert patch's evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Validation {
+    /// The instance (its folder's name, when it did not load).
     pub instance_id: String,
+    /// The checks made, in order; a check that could not be reached is left out.
     pub checks: Vec<CheckResult>,
     /// The expert patch's evaluation, if it got that far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,10 +118,12 @@ pub struct Validation {
 }
 
 impl Validation {
+    /// Whether every check made passed.
     pub fn passed(&self) -> bool {
         self.checks.iter().all(|c| c.passed)
     }
 
+    /// The checks that failed.
     pub fn failures(&self) -> impl Iterator<Item = &CheckResult> {
         self.checks.iter().filter(|c| !c.passed)
     }

@@ -23,12 +23,18 @@ use crate::run::parallel_map;
 /// What one instance's report claims.
 #[derive(Debug, Clone)]
 pub struct Claim {
+    /// The model the report is for.
     pub model: String,
+    /// The instance folder the report names.
     pub instance_dir: PathBuf,
+    /// What the report says about the instance.
     pub summary: InstanceSummary,
 }
 
 /// Reads a summary or an instance report and lists its claims.
+///
+/// Errors: [`Error::BadInput`] for a file that cannot be read, is not JSON, has another format
+/// version, or is neither a summary nor a report.
 pub fn read_claims(path: &Path) -> Result<Vec<Claim>> {
     let bad = |message: String| Error::BadInput {
         file: path.display().to_string(),
@@ -67,6 +73,7 @@ pub fn read_claims(path: &Path) -> Result<Vec<Claim>> {
 /// An auditor's own copies of the inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
+    /// Instances folder to use instead of the one the report names.
     pub instances_dir: Option<PathBuf>,
     /// A predictions file, or `gold`.
     pub predictions: Option<String>,
@@ -75,11 +82,14 @@ pub struct Overrides {
 /// One field that differs: what the report says and what was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
+    /// The instance.
     pub instance_id: String,
     /// A fingerprint path (`runtime.module_sha256`), a result field (`status`), or a test's
     /// field (`tests/test_x.py::t base_fuel`).
     pub field: String,
+    /// What the report says.
     pub expected: String,
+    /// What was found.
     pub found: String,
 }
 
@@ -92,7 +102,9 @@ impl std::fmt::Display for Difference {
 /// What was checked for one instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checked {
+    /// The instance.
     pub instance_id: String,
+    /// The status the re-run found.
     pub status: InstanceStatus,
     /// Fuel counts compared (base and patched, per efficiency test).
     pub fuel_counts: usize,
@@ -101,6 +113,7 @@ pub struct Checked {
 /// The outcome of a verification.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Verification {
+    /// Instances in the report.
     pub instances: usize,
     /// Fingerprint fields that differ; any of these stops the verification before it runs.
     pub fingerprint_differences: Vec<Difference>,
@@ -178,6 +191,10 @@ fn compare(claim: &InstanceSummary, found: &InstanceReport, out: &mut Vec<Differ
 }
 
 /// Verifies `claims`: fingerprints first (nothing runs if any differs), then results.
+///
+/// Errors: [`Error::BadInput`] when an instance or the predictions named cannot be loaded, and
+/// those of computing a fingerprint (provisioning a runtime); differences are in the
+/// [`Verification`], not errors.
 pub fn verify(evaluator: &Evaluator, claims: Vec<Claim>, overrides: &Overrides, jobs: usize) -> Result<Verification> {
     let mut verification = Verification {
         instances: claims.len(),

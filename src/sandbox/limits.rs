@@ -116,6 +116,8 @@ impl Limits {
     }
 
     /// `mib` MiB of guest memory in bytes: at least 1 and at most [`MAX_MEMORY_MIB`].
+    ///
+    /// Errors: why, when `mib` is 0 or above [`MAX_MEMORY_MIB`].
     pub fn memory_bytes_from_mib(mib: u64) -> Result<u64, String> {
         if mib == 0 || mib > MAX_MEMORY_MIB {
             return Err(format!(
@@ -126,6 +128,8 @@ impl Limits {
     }
 
     /// `mib` MiB of disk quota in bytes: at least 1 and at most [`MAX_DISK_MIB`].
+    ///
+    /// Errors: why, when `mib` is 0 or above [`MAX_DISK_MIB`].
     pub fn disk_bytes_from_mib(mib: u64) -> Result<u64, String> {
         if mib == 0 || mib > MAX_DISK_MIB {
             return Err(format!("{mib} MiB of disk is out of range; give 1 to {MAX_DISK_MIB} MiB"));
@@ -134,6 +138,9 @@ impl Limits {
     }
 
     /// A deadline of `secs` seconds in milliseconds: positive, finite, and at least 1 ms.
+    ///
+    /// Errors: why, for NaN, infinities, negatives, less than 1 ms, or more milliseconds than a
+    /// `u64` holds.
     pub fn timeout_ms_from_secs(secs: f64) -> Result<u64, String> {
         let ms = secs * 1000.0;
         // `as u64` would turn NaN and negatives into 0 and saturate infinities.

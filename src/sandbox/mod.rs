@@ -76,11 +76,14 @@ const GUEST_THREAD_STACK: usize = 64 << 20;
 /// The deepest wasm stack a guest may use (deterministic: a deeper recursion traps).
 pub const MAX_WASM_STACK: usize = 16 << 20;
 
+/// How a mount may be used by the guest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
+    /// Reads only; writes fail with `EPERM`. Written `ro`.
     #[serde(rename = "ro")]
     ReadOnly,
+    /// Reads and writes. Written `rw`.
     #[serde(rename = "rw")]
     ReadWrite,
     /// Read-write for data, read-only for Python code (see `guard`): a measured tree.
@@ -91,12 +94,16 @@ pub enum Access {
 /// A host folder the guest sees at `guest`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mount {
+    /// The folder on the host.
     pub host: PathBuf,
+    /// Where the guest sees it: absolute, normalised, not one of the sandbox's own paths.
     pub guest: String,
+    /// Read-only or read-write.
     pub access: Access,
 }
 
 impl Mount {
+    /// A mount of `host` at `guest`.
     pub fn new(host: impl Into<PathBuf>, guest: impl Into<String>, access: Access) -> Self {
         Mount {
             host: host.into(),
@@ -137,11 +144,13 @@ pub struct RunRequest {
     pub args: Vec<String>,
     /// Extra environment variables; nothing is inherited from the host.
     pub env: Vec<(String, String)>,
+    /// Host folders the guest sees (default none); checked when the run starts.
     pub mounts: Vec<Mount>,
     /// The guest's working directory (default `/`).
     pub cwd: Option<String>,
     /// Guest folders put first on `sys.path`.
     pub python_path: Vec<String>,
+    /// The run's limits (default [`Limits::default`]).
     pub limits: Limits,
     /// Seeds the guest's secure and insecure random sources (and so its `hash()` seed).
     pub seed: u64,
@@ -183,6 +192,8 @@ impl GuestLayer {
 }
 
 impl RunRequest {
+    /// A request to run `python ARGS...` with nothing else: no mounts, env, layers or hints,
+    /// default limits, seed 0, cwd `/`.
     pub fn new(args: impl IntoIterator<Item = impl Into<String>>) -> Self {
         RunRequest {
             args: args.into_iter().map(Into::into).collect(),
@@ -203,7 +214,10 @@ impl RunRequest {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
     /// The program exited by itself with this code.
-    Exited { code: i32 },
+    Exited {
+        /// The exit code.
+        code: i32,
+    },
     /// The fuel budget ran out.
     OutOfFuel,
     /// The wall-clock deadline passed. The fuel counted is then only a lower bound (see
@@ -214,10 +228,14 @@ pub enum Status {
     /// The program failed after a write was refused at the disk quota.
     DiskLimit,
     /// Any other trap (stack overflow, unreachable, a fault in the runtime).
-    Trap { message: String },
+    Trap {
+        /// Wasmtime's description of the trap.
+        message: String,
+    },
 }
 
 impl Status {
+    /// Whether the program exited by itself with code 0.
     pub fn success(&self) -> bool {
         matches!(self, Status::Exited { code: 0 })
     }
@@ -239,12 +257,17 @@ impl std::fmt::Display for Status {
 /// What one run did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
+    /// How the run ended.
     pub status: Status,
     /// Fuel consumed, from instantiation to exit.
     pub fuel: u64,
+    /// What the guest wrote to stdout, up to the output limit (lossy UTF-8).
     pub stdout: String,
+    /// What the guest wrote to stderr, up to the output limit (lossy UTF-8).
     pub stderr: String,
+    /// Whether stdout went past the output limit and was cut.
     pub stdout_truncated: bool,
+    /// Whether stderr went past the output limit and was cut.
     pub stderr_truncated: bool,
     /// Whether a memory growth was refused at the limit, whatever the guest did next.
     pub memory_limit_hit: bool,
@@ -273,18 +296,28 @@ impl Outcome {
 /// Engine settings that can move a fuel count or an outcome; part of every fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineSettings {
+    /// The Wasmtime version ([`WASMTIME_VERSION`]).
     pub wasmtime_version: String,
+    /// Fuel metering (always on).
     pub consume_fuel: bool,
+    /// NaN canonicalisation (always on: floats are deterministic).
     pub nan_canonicalization: bool,
+    /// Deterministic relaxed SIMD (always on).
     pub relaxed_simd_deterministic: bool,
+    /// The exception-handling proposal (on: python-3.15-sci needs it).
     pub exceptions: bool,
+    /// The deepest wasm stack, in bytes ([`MAX_WASM_STACK`]).
     pub max_wasm_stack: usize,
+    /// Fuel per nanosecond of the guest's clock (1: a nanosecond is a unit of fuel).
     pub fuel_clock_ns_per_fuel: u64,
+    /// The guest's wall clock at start ([`WALL_EPOCH_NS`]).
     pub wall_epoch_ns: u64,
+    /// The guest's monotonic clock at start ([`MONOTONIC_BASE_NS`]).
     pub monotonic_base_ns: u64,
 }
 
 impl EngineSettings {
+    /// The settings of every engine this crate builds.
     pub fn current() -> Self {
         EngineSettings {
             wasmtime_version: WASMTIME_VERSION.to_string(),
@@ -333,6 +366,7 @@ impl ResourceLimiter for MemoryCap {
 
 /// A runtime compiled and ready to instantiate.
 pub struct LoadedRuntime {
+    /// The runtime's verified files and the toolchain folder.
     pub provisioned: ProvisionedRuntime,
     module: Module,
     /// Read-only, except while the toolchain's bytecode is compiled.
@@ -340,6 +374,7 @@ pub struct LoadedRuntime {
 }
 
 impl LoadedRuntime {
+    /// The runtime's name.
     pub fn name(&self) -> &str {
         &self.provisioned.manifest.name
     }
@@ -394,6 +429,9 @@ fn start_ticker(engine: &Engine) {
 
 impl Sandbox {
     /// A sandbox whose runtimes live in `home`.
+    ///
+    /// Errors: [`Error::Wasmtime`] when the engine or its linkers cannot be set up; [`Error::Io`]
+    /// or [`Error::SharedCache`] for the scratch folder in `home`.
     pub fn new(home: Home) -> Result<Self> {
         let engine = Engine::new(&engine_config()).map_err(|e| Error::wasmtime("creating the engine", e))?;
         start_ticker(&engine);
@@ -423,6 +461,7 @@ impl Sandbox {
         })
     }
 
+    /// The cache this sandbox provisions runtimes into.
     pub fn home(&self) -> &Home {
         &self.home
     }
@@ -435,6 +474,9 @@ impl Sandbox {
     }
 
     /// The runtime `name`, provisioned, verified and compiled (or loaded from the module cache).
+    ///
+    /// Errors: [`Error::UnknownRuntime`], and those of provisioning ([`Home::provision_mounts`]),
+    /// compiling ([`Error::Wasmtime`]) and compiling the toolchain's bytecode ([`Error::BadRun`]).
     pub fn runtime(&self, name: &str, progress: ProgressFn) -> Result<Arc<LoadedRuntime>> {
         if let Some(rt) = self.loaded.lock().unwrap().get(name) {
             return Ok(rt.clone());
@@ -487,6 +529,11 @@ impl Sandbox {
     }
 
     /// Runs `request` on `runtime` in a fresh store with a private scratch folder.
+    ///
+    /// Errors: [`Error::BadMount`] for a mount that cannot be granted, [`Error::BadRun`] for a
+    /// layer that would leave its folder, [`Error::Io`] for the scratch folder, [`Error::Wasmtime`]
+    /// when the store cannot be set up. What the guest does (exit, trap, run out of fuel) is an
+    /// [`Outcome`], not an error.
     pub fn run(&self, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Outcome> {
         let layout = GuestLayout::prepare(&self.home, runtime, request)?;
         let stdout = CappedPipe::new(request.limits.output_bytes);
@@ -775,6 +822,8 @@ fn validate_mount(m: &Mount) -> Result<()> {
 }
 
 /// Convenience for a single run: provision `runtime_name` with no progress and run `request`.
+///
+/// Errors: those of [`Sandbox::runtime`] and [`Sandbox::run`].
 pub fn run_once(sandbox: &Sandbox, runtime_name: &str, request: &RunRequest) -> Result<Outcome> {
     let rt = sandbox.runtime(runtime_name, &|_| {})?;
     sandbox.run(&rt, request)

@@ -26,6 +26,7 @@ pub struct CappedPipe {
 }
 
 impl CappedPipe {
+    /// A pipe that keeps the first `cap` bytes written to it.
     pub fn new(cap: usize) -> Self {
         CappedPipe {
             cap,

@@ -82,7 +82,9 @@ pub const CLOCK_LOG_CAP: usize = 1 << 24;
 /// log stops and says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClockLog {
+    /// The values, in the order returned.
     pub values: Vec<u64>,
+    /// Whether values were dropped past [`CLOCK_LOG_CAP`].
     pub overflowed: bool,
 }
 
