@@ -8,9 +8,10 @@
 //!     warm-up and 20 timed `pytest --durations=0` runs of the instance's test session,
 //!     the sides interleaved, as SWE-Perf does;
 //! (b) one native run of the same session (the median of those 20);
-//! (c) `sweperf eval` for one prediction (the expert patch) through the library: cold (the base
-//!     measured too and every file compiled, `--force`) and warm (the base from the base cache,
-//!     the files the patch changed compiled again, as for any new prediction).
+//! (c) `sweperf eval` for one prediction (the expert patch) through the library: cold (the first
+//!     evaluation of the instance on this machine: the base measured too, and the repository's
+//!     bytecode forgotten, so both trees are compiled) and warm (the next prediction: the base
+//!     from the base cache, the files the patch changed compiled again).
 //! It prints one sandboxed session / one native run, and SWE-Perf protocol / sweperf per
 //! prediction, cold and warm, and writes the table to target/bench-protocol.md.
 //!
@@ -127,20 +128,23 @@ fn main() {
         let protocol = started.elapsed().as_secs_f64();
         let native_run = median(timed);
 
-        // (c): one prediction, cold then warm.
+        // (c): one prediction, cold then warm. Cold is the first evaluation of the instance on
+        // this machine: no base measurement and no bytecode of the repository. Warm is the next
+        // prediction: the base from the cache, and only the files its patch changed compiled.
+        let forget = |tree: &Path, files: &[String]| {
+            for rel in files.iter().filter(|r| r.ends_with(".py") && tree.join(r).exists()) {
+                let _ = std::fs::remove_dir_all(cache.entry(tree, rel).unwrap());
+            }
+        };
+        let changed = sweperf::patch::touched_files(&inst.expert_patch).unwrap();
+        forget(base.path(), &instance::repo_files(base.path()).unwrap());
+        forget(patched.path(), &changed);
         let cold_opts = EvalOptions { base_cache: false, ..EvalOptions::default() };
         let t = Instant::now();
         let cold = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &cold_opts);
         let cold_s = t.elapsed().as_secs_f64();
         assert_eq!(cold.status, sweperf::InstanceStatus::Correct, "{}: {:?}", inst.id, cold.detail);
-        // A new prediction's files are new: forget the bytecode of the files the patch changed,
-        // so that the warm evaluation compiles them as it would for any new patch.
-        let patched_tree = tree(inst, true);
-        for rel in sweperf::patch::touched_files(&inst.expert_patch).unwrap() {
-            if rel.ends_with(".py") && patched_tree.path().join(&rel).exists() {
-                let _ = std::fs::remove_dir_all(cache.entry(patched_tree.path(), &rel).unwrap());
-            }
-        }
+        forget(patched.path(), &changed);
         let t = Instant::now();
         let warm = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &EvalOptions::default());
         let warm_s = t.elapsed().as_secs_f64();

@@ -35,11 +35,15 @@ pub struct EvalOptions {
     /// Measure every side this many times and insist the fuel is identical (a determinism
     /// self-check); 1 (the default) measures once.
     pub repeat: u32,
-    /// Reuse a cached base measurement with the same fingerprint (minus the patch), and the
-    /// bytecode of files compiled before, and cache new ones. Default true; `--force` and
-    /// `verify` measure and compile afresh (and still write the caches).
+    /// Reuse a cached base measurement with the same fingerprint (minus the patch), and cache
+    /// new ones. Default true; `--force` and `verify` measure afresh (and still write the cache).
     #[serde(default = "yes")]
     pub base_cache: bool,
+    /// Reuse the bytecode of files compiled before (same runtime, path and bytes; see
+    /// [`crate::measure::BytecodeCache`]), and keep new ones. Default true; `--force` and
+    /// `verify` compile afresh (and still keep what they compile).
+    #[serde(default = "yes")]
+    pub bytecode_cache: bool,
 }
 
 fn yes() -> bool {
@@ -52,6 +56,7 @@ impl Default for EvalOptions {
             seed: 0,
             repeat: 1,
             base_cache: true,
+            bytecode_cache: true,
         }
     }
 }
@@ -301,7 +306,7 @@ impl Evaluator {
             tree,
             node_ids: &node_ids,
             seed: options.seed,
-            reuse_bytecode: options.base_cache,
+            reuse_bytecode: options.bytecode_cache,
         };
         let first = self.runner.measure(&request)?;
         for attempt in 2..=options.repeat.max(1) {

@@ -163,6 +163,7 @@ pub fn validate(evaluator: &Evaluator, instance: &Instance) -> Validation {
         seed: 0,
         repeat: 2,
         base_cache: false,
+        bytecode_cache: false,
     };
     let report = evaluator.evaluate(instance, crate::predictions::GOLD, Some(&instance.expert_patch), &options);
     let mut checks = vec![check(Check::Manifest, true, None)];

@@ -257,6 +257,7 @@ pub fn verify(evaluator: &Evaluator, claims: Vec<Claim>, overrides: &Overrides, 
             seed: p.seed,
             repeat: 1,
             base_cache: false,
+            bytecode_cache: false,
         };
         evaluator.evaluate(&p.instance, &p.claim.model, p.patch.as_deref(), &options)
     });

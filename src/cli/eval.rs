@@ -179,6 +179,7 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
             seed: args.seed,
             repeat: args.repeat,
             base_cache: !args.force,
+            bytecode_cache: !args.force,
         },
     };
     let sources = RunSources {
