@@ -29,6 +29,14 @@ static FILES: &[(&str, &[u8])] = &[
         "runtimes/build/cpython-3.11/dist/stdlib.zip.zst",
         include_bytes!("../../runtimes/build/cpython-3.11/dist/stdlib.zip.zst"),
     ),
+    (
+        "runtimes/build/cpython-3.13/dist/python.wasm.zst",
+        include_bytes!("../../runtimes/build/cpython-3.13/dist/python.wasm.zst"),
+    ),
+    (
+        "runtimes/build/cpython-3.13/dist/stdlib.zip.zst",
+        include_bytes!("../../runtimes/build/cpython-3.13/dist/stdlib.zip.zst"),
+    ),
 ];
 
 /// The committed file names, by path from the repository's root (for listings and tests).

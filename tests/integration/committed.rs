@@ -1,6 +1,7 @@
-//! The runtime sweperf builds itself (`python-3.11-o2`, recipe in runtimes/build/cpython-3.11/):
-//! it comes from the repository's compressed files with no download, runs, runs pytest, gives
-//! the same fuel twice, and a damaged or different artifact is refused.
+//! The runtimes sweperf builds itself (`python-3.11-o2` and `python-3.13-o2`, recipes in
+//! runtimes/build/cpython-3.11/ and cpython-3.13/): each comes from the repository's compressed
+//! files with no download, runs, runs pytest, gives the same fuel twice, and a damaged or
+//! different artifact is refused.
 
 use std::fs;
 use std::sync::Mutex;
@@ -10,30 +11,40 @@ use sweperf::{Error, Home, Sandbox};
 
 use crate::util::*;
 
-const O2: &str = "python-3.11-o2";
+const O2: &str = PY311_O2;
+const O2_313: &str = PY313_O2;
 
-#[test]
-fn hello_world_with_its_own_standard_library() {
-    let o = Guest::new(O2)
-        .code("import sys, sysconfig, json, decimal, distutils; print('hello', sys.version_info[:3], sys.platform, sysconfig.get_config_var('HOST_GNU_TYPE'), sys.flags.optimize)")
+/// `rt` starts from its own standard library (both landmarks found, so nothing on stderr), with
+/// the build date its recipe pins and the compiler it names.
+fn runs_with_its_own_standard_library(rt: &str, version: &str, imports: &str, built: &str) {
+    let o = Guest::new(rt)
+        .code(&format!("import sys, sysconfig, json, decimal{imports}; print('hello', sys.version_info[:3], sys.platform, sysconfig.get_config_var('HOST_GNU_TYPE'), sys.flags.optimize)"))
         .env("PYTHONWARNINGS", "ignore")
         .run_ok();
-    assert_eq!(o.stdout, "hello (3, 11, 2) wasi wasm32-unknown-wasi 0\n", "{}", o.stderr);
+    let dotted = version.replace('.', ", ");
+    assert_eq!(o.stdout, format!("hello ({dotted}) wasi wasm32-unknown-wasi 0\n"), "{}", o.stderr);
     // The standard library comes from the committed archive, unpacked and mounted.
-    let o = Guest::new(O2).code("import json, sys; print(json.__file__); print(sys.version)").run_ok();
-    assert!(o.stdout.starts_with("/usr/local/lib/python3.11/json/__init__.py\n"), "{}", o.stdout);
+    let o = Guest::new(rt).code("import json, sys; print(json.__file__); print(sys.version)").run_ok();
+    let minor = version.rsplit_once('.').unwrap().0;
+    assert!(o.stdout.starts_with(&format!("/usr/local/lib/python{minor}/json/__init__.py\n")), "{}", o.stdout);
     // Both landmarks are found: no "Could not find platform ... libraries" on stderr.
     assert_eq!(o.stderr, "");
-    assert!(o.stdout.contains("Feb  7 2023, 13:37:00") && o.stdout.contains("Clang 16.0.6"), "{}", o.stdout);
+    assert!(o.stdout.contains(built) && o.stdout.contains("Clang 16.0.6"), "{}", o.stdout);
 }
 
 #[test]
-fn pytest_imports_and_runs_from_the_toolchain_mount() {
-    let o = Guest::new(O2).code("import pytest; print(pytest.__version__, pytest.__file__)").run_ok();
+fn hello_world_with_its_own_standard_library() {
+    runs_with_its_own_standard_library(O2, "3.11.2", ", distutils", "Feb  7 2023, 13:37:00");
+    // 3.13's C decimal module is the bundled libmpdec's (there is no system one for WASI).
+    runs_with_its_own_standard_library(O2_313, "3.13.5", ", _decimal", "Jun 11 2025, 15:36:57");
+}
+
+fn pytest_runs(rt: &str, test_file: &str) {
+    let o = Guest::new(rt).code("import pytest; print(pytest.__version__, pytest.__file__)").run_ok();
     assert!(o.stdout.starts_with("9.2.0 /sweperf/site/pytest/"), "{}", o.stdout);
     let repo = tempfile::tempdir().unwrap();
-    write_tree(repo.path(), &[("test_it.py", "import distutils.version\n\ndef test_one():\n    assert sorted({3, 1, 2}) == [1, 2, 3]\n")]);
-    let o = Guest::new(O2)
+    write_tree(repo.path(), &[("test_it.py", test_file)]);
+    let o = Guest::new(rt)
         .mount(repo.path(), "/repo", sweperf::Access::ReadOnly)
         .cwd("/repo")
         .args(&["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler", "--capture=sys", "--basetemp=/tmp/bt", "/repo/test_it.py"])
@@ -42,13 +53,21 @@ fn pytest_imports_and_runs_from_the_toolchain_mount() {
 }
 
 #[test]
+fn pytest_imports_and_runs_from_the_toolchain_mount() {
+    pytest_runs(O2, "import distutils.version\n\ndef test_one():\n    assert sorted({3, 1, 2}) == [1, 2, 3]\n");
+    pytest_runs(O2_313, "import decimal\n\ndef test_one():\n    assert sorted({3, 1, 2}) == [1, 2, 3]\n");
+}
+
+#[test]
 fn same_fuel_twice() {
     let code = "d = {i: i * i for i in range(20000)}\nprint(sum(d.values()), sorted(set('sweperf')))";
-    let a = Guest::new(O2).code(code).run_ok();
-    let b = Guest::new(O2).code(code).run_ok();
-    assert_eq!(a.stdout, b.stdout);
-    assert_eq!(a.fuel, b.fuel);
-    assert!(a.fuel > 0);
+    for rt in [O2, O2_313] {
+        let a = Guest::new(rt).code(code).run_ok();
+        let b = Guest::new(rt).code(code).run_ok();
+        assert_eq!(a.stdout, b.stdout);
+        assert_eq!(a.fuel, b.fuel);
+        assert!(a.fuel > 0);
+    }
 }
 
 /// The committed bytes are the contract: a damaged compressed file, or one that decompresses

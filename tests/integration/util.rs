@@ -12,6 +12,8 @@ pub const PY315: &str = "python-3.15-sci";
 pub const PY311: &str = "python-3.11";
 /// sweperf's own -O2 build: the default of the bundled instances and of code before 2024-04.
 pub const PY311_O2: &str = "python-3.11-o2";
+/// sweperf's own -O2 build of CPython 3.13.
+pub const PY313_O2: &str = "python-3.13-o2";
 pub const ALL_RUNTIMES: [&str; 4] = [PY312, PY315, PY311, PY311_O2];
 
 pub fn sandbox() -> &'static Sandbox {
