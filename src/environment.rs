@@ -485,13 +485,16 @@ mod tests {
     fn without_a_rule_the_python_of_the_commit_date_is_chosen() {
         let t = Table::builtin().unwrap();
         let env = |date: Option<&str>| t.choose("acme/tinylib", None, date).environment;
-        assert_eq!(env(Some("2021-06-01T12:00:00Z")), "python-3.11-o2");
-        assert_eq!(env(Some("2024-03-31")), "python-3.11-o2");
+        assert_eq!(env(Some("2021-06-01T12:00:00Z")), "python-3.11");
+        assert_eq!(env(Some("2024-03-31")), "python-3.11");
         assert_eq!(env(Some("2024-04-01 00:00:00")), "python-3.12");
         assert_eq!(env(Some("2025-11-30T08:00:00+02:00")), "python-3.12");
         assert_eq!(env(None), crate::runtime::DEFAULT_RUNTIME);
         assert_eq!(env(Some("last spring")), crate::runtime::DEFAULT_RUNTIME);
         assert!(matches!(t.choose("acme/tinylib", None, Some("2021-01-01")).reason, Reason::Date(_)));
+        // astroid of the 3.11 era needs the -O2 build (deep recursion), later astroid the date rule.
+        assert_eq!(t.choose("pylint-dev/astroid", Some("3.0"), Some("2023-06-19")).environment, "python-3.11-o2");
+        assert_eq!(t.choose("pylint-dev/astroid", Some("3.3"), Some("2024-06-19")).environment, "python-3.12");
     }
 
     #[test]
@@ -503,12 +506,12 @@ mod tests {
             (c.environment, r.runtime, r.requirements.into_iter().map(|w| w.name).collect::<Vec<_>>())
         };
         let (env, rt, reqs) = pick(Some("1.7"), Some("2020-12-01"));
-        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11-legacy", "python-3.11-o2"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11-legacy", "python-3.11"));
         assert!(reqs.contains(&"mpmath".into()) && reqs.contains(&"setuptools".into()), "{reqs:?}");
         // Version rules need a version: an undated 1.9 record still gets distutils.
         assert_eq!(pick(Some("1.9"), None).0, "sympy-3.11-legacy");
         let (env, rt, reqs) = pick(Some("1.12"), Some("2023-09-11T10:00:00Z"));
-        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11", "python-3.11-o2"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.11", "python-3.11"));
         for needed in ["mpmath", "hypothesis", "attrs", "sortedcontainers"] {
             assert!(reqs.contains(&needed.to_string()), "{needed} missing from {reqs:?}");
         }
