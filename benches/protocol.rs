@@ -132,7 +132,7 @@ fn main() {
         // this machine: no base measurement and no bytecode of the repository. Warm is the next
         // prediction: the base from the cache, and only the files its patch changed compiled.
         let forget = |tree: &Path, files: &[String]| {
-            for rel in files.iter().filter(|r| r.ends_with(".py") && tree.join(r).exists()) {
+            for rel in files.iter().filter(|r| r.ends_with(".py") && std::fs::symlink_metadata(tree.join(r)).is_ok_and(|m| m.is_file())) {
                 let _ = std::fs::remove_dir_all(cache.entry(tree, rel).unwrap());
             }
         };

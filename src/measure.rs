@@ -477,7 +477,9 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
     let mut request = RunRequest::new(["-m", "sweperf_compile", "--root", REPO_GUEST]);
     let mut compiled = Vec::new();
     for rel in crate::instance::repo_files(plan.tree)? {
-        if !compiled_ahead(&rel) {
+        // Regular files only: a link may dangle or lead out of the tree (the guest could not
+        // follow it there either).
+        if !compiled_ahead(&rel) || !std::fs::symlink_metadata(plan.tree.join(&rel)).is_ok_and(|m| m.is_file()) {
             continue;
         }
         if let Some(cache) = cache {

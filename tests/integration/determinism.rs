@@ -174,6 +174,9 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
     let limits = sweperf::Limits::default();
     let compile = |tree: &Path| sweperf::measure::compile_tree(sandbox(), &rt, &plan(tree, &node_ids, &limits), Some(&cache)).unwrap();
     let (first, second, changed) = (pytest_project(), pytest_project(), pytest_project());
+    // Links are not compiled, whether they dangle or lead out of the tree.
+    std::os::unix::fs::symlink("/nonexistent/gone.py", first.path().join("pkg/dangling.py")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", first.path().join("pkg/endless.py")).unwrap();
     assert!(compile(first.path()).is_some());
     assert!(compile(second.path()).is_none(), "every file is in the cache");
     for rel in &outputs {
