@@ -476,6 +476,7 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
     // in the tree is importable here, so the tree's code cannot run, only be compiled.
     let mut request = RunRequest::new(["-m", "sweperf_compile", "--root", REPO_GUEST]);
     let mut compiled = Vec::new();
+    let mut files = 0;
     for rel in crate::instance::repo_files(plan.tree)? {
         // Regular files only: a link may dangle or lead out of the tree (the guest could not
         // follow it there either).
@@ -490,8 +491,9 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
             compiled.push((rel.clone(), entry));
         }
         request.args.push(format!("{REPO_GUEST}/{rel}"));
+        files += 1;
     }
-    if request.args.len() == 4 {
+    if files == 0 {
         return Ok(None);
     }
     request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
