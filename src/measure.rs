@@ -396,6 +396,13 @@ impl BytecodeCache {
     }
 }
 
+/// Whether `rel` is named like a test module (pytest's default `python_files`); conftests are
+/// not: every session may load them.
+fn is_test_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
+}
+
 /// A source file's `__pycache__` folder and the prefix of its `.pyc` names there.
 fn pycache_of(tree: &Path, rel: &str) -> (std::path::PathBuf, String) {
     let source = tree.join(rel);
@@ -481,6 +488,10 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
         // Regular files only: a link may dangle or lead out of the tree (the guest could not
         // follow it there either).
         if !compiled_ahead(&rel) || !std::fs::symlink_metadata(plan.tree.join(&rel)).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        // Rewriting is the expensive part: only the test modules the session can collect.
+        if is_test_file(&rel) && !plan.node_ids.iter().any(|n| selects(crate::instance::node_file(n), &rel)) {
             continue;
         }
         if let Some(cache) = cache {

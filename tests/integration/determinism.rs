@@ -146,6 +146,8 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
         sweperf::measure::run_tests(sandbox(), &rt, &plan).unwrap()
     };
     let (plain, compiled, again) = (pytest_project(), pytest_project(), pytest_project());
+    // A test module the session does not collect is not rewritten (rewriting is the costly part).
+    write_tree(compiled.path(), &[("other/test_unused.py", "def test_x():\n    assert 1\n")]);
     let cold = session(plain.path(), false);
     let warm = session(compiled.path(), true);
     assert!(warm.all_passed() && warm.violations.is_empty(), "{warm:#?}");
@@ -158,6 +160,7 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
     };
     assert_eq!(listing(&compiled.path().join("pkg/__pycache__")), ["__init__.cpython-311.pyc"]);
     let rewritten = listing(&compiled.path().join("tests/__pycache__"));
+    assert!(!compiled.path().join("other/__pycache__").exists(), "an uncollected test module was compiled");
     assert!(rewritten.len() == 1 && rewritten[0].starts_with("test_work.cpython-311-pytest-"), "{rewritten:?}");
     // Loading instead of rewriting and compiling is most of what the compile step saves.
     assert!(cold.fuel > warm.fuel + 20_000_000, "cold {} vs compiled {}", cold.fuel, warm.fuel);
