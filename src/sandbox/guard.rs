@@ -42,7 +42,8 @@ impl CodeGuard {
         CodeGuard { guarded: fds.into_iter().collect() }
     }
 
-    fn covers(&self, fd: i32) -> bool {
+    /// Whether `fd` reaches a guarded mount.
+    pub fn covers(&self, fd: i32) -> bool {
         self.guarded.contains(&fd)
     }
 

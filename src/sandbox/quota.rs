@@ -193,13 +193,17 @@ fn read_u32(caller: &mut Caller<'_, GuestState>, ptr: i32) -> Option<u32> {
     Some(u32::from_le_bytes(bytes.try_into().ok()?))
 }
 
-/// A path the guest passes (`ptr`, `len`); `None` if it is not in memory or not UTF-8 (the
+/// A path the guest passes (`ptr`, `len`), read only when the code guard covers one of `fds`
+/// (most calls are elsewhere: no copy for them); empty if it is not in memory or not UTF-8 (the
 /// original then reports the fault, or finds no such file).
-fn read_path(caller: &mut Caller<'_, GuestState>, ptr: i32, len: i32) -> Option<String> {
-    let memory = caller.get_export("memory").and_then(Extern::into_memory)?;
+fn guarded_path(caller: &mut Caller<'_, GuestState>, fds: &[i32], ptr: i32, len: i32) -> String {
+    if !fds.iter().any(|fd| caller.data().guard.covers(*fd)) {
+        return String::new();
+    }
+    let Some(memory) = caller.get_export("memory").and_then(Extern::into_memory) else { return String::new() };
     let start = ptr as u32 as usize;
-    let bytes = memory.data(&*caller).get(start..start.checked_add(len as u32 as usize)?)?;
-    String::from_utf8(bytes.to_vec()).ok()
+    let bytes = start.checked_add(len as u32 as usize).and_then(|end| memory.data(&*caller).get(start..end));
+    bytes.and_then(|b| String::from_utf8(b.to_vec()).ok()).unwrap_or_default()
 }
 
 /// The bytes an iovec array asks to write; `None` if it is not in memory (the original then
@@ -288,7 +292,7 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
          -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_open;
             let params = (fd, dirflags, path, path_len, oflags, base, inheriting, fdflags, opened);
-            let name = read_path(&mut caller, path, path_len).unwrap_or_default();
+            let name = guarded_path(&mut caller, &[fd], path, path_len);
             if caller.data().guard.refuses_open(fd, &name, oflags, base) {
                 return Ok(ERRNO_ACCES);
             }
@@ -314,7 +318,7 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
         "path_symlink",
         |mut caller: Caller<'_, GuestState>, old: i32, old_len: i32, fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_symlink;
-            let (target, name) = (read_path(&mut caller, old, old_len).unwrap_or_default(), read_path(&mut caller, new, new_len).unwrap_or_default());
+            let (target, name) = (guarded_path(&mut caller, &[fd], old, old_len), guarded_path(&mut caller, &[fd], new, new_len));
             if caller.data().guard.refuses_link(fd, &target, fd, &name) {
                 return Ok(ERRNO_ACCES);
             }
@@ -326,7 +330,7 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
         "path_link",
         |mut caller: Caller<'_, GuestState>, old_fd: i32, flags: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_link;
-            let (source, name) = (read_path(&mut caller, old, old_len).unwrap_or_default(), read_path(&mut caller, new, new_len).unwrap_or_default());
+            let (source, name) = (guarded_path(&mut caller, &[old_fd, new_fd], old, old_len), guarded_path(&mut caller, &[old_fd, new_fd], new, new_len));
             if caller.data().guard.refuses_link(old_fd, &source, new_fd, &name) {
                 return Ok(ERRNO_ACCES);
             }
@@ -358,7 +362,7 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
         "path_rename",
         |mut caller: Caller<'_, GuestState>, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| -> wasmtime::Result<i32> {
             let f = originals(&caller)?.path_rename;
-            let (from, to) = (read_path(&mut caller, old, old_len).unwrap_or_default(), read_path(&mut caller, new, new_len).unwrap_or_default());
+            let (from, to) = (guarded_path(&mut caller, &[fd, new_fd], old, old_len), guarded_path(&mut caller, &[fd, new_fd], new, new_len));
             if caller.data().guard.refuses_rename(fd, &from, new_fd, &to) {
                 return Ok(ERRNO_ACCES);
             }
