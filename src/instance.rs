@@ -114,6 +114,13 @@ fn is_inside_relative(path: &str) -> bool {
         && Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
 }
 
+/// Whether the repository file `rel` is named like a test module (pytest's default
+/// `python_files`: `test_*.py`, `*_test.py`).
+pub fn is_test_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
+}
+
 /// The file part of a pytest node id (`tests/test_x.py::test_y[1]` -> `tests/test_x.py`).
 pub fn node_file(node_id: &str) -> &str {
     node_id.split("::").next().unwrap_or(node_id)

@@ -94,7 +94,7 @@ pub fn is_protected(instance: &Instance, rel: &str) -> bool {
     if name.ends_with(".pyc") || name.ends_with(".pyo") || components.contains(&"__pycache__") {
         return true;
     }
-    if name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")) {
+    if crate::instance::is_test_file(rel) {
         return true;
     }
     if components[..components.len() - 1].iter().any(|c| TEST_DIRS.contains(c)) {

@@ -359,8 +359,8 @@ fn compiled_ahead(rel: &str) -> bool {
 }
 
 /// Bytecode from earlier compile runs, by what it was compiled from: the runtime, the toolchain,
-/// the compile script, the repository's assertion-rewriting setting, the file's guest path and
-/// its bytes. A base tree is compiled once and every patched tree of it reuses all but the
+/// the compile script, the file's guest path and its bytes (a test module is only compiled, and
+/// cached, when rewriting does not depend on the repository's configuration). A base tree is compiled once and every patched tree of it reuses all but the
 /// files the patch changed; a tree whose every file is known is not compiled at all.
 ///
 /// Only the host writes here, from the outputs of compile runs (which run no code of the tree);
@@ -382,25 +382,13 @@ impl BytecodeCache {
         Ok(BytecodeCache { dir, salt, read: true })
     }
 
-    fn key(&self, tree_config: &str, rel: &str, source: &[u8]) -> String {
-        let mut material = format!("{}\n{tree_config}\n{rel}\n", self.salt).into_bytes();
-        material.extend_from_slice(source);
-        crate::digest::sha256_hex(&material)
-    }
-
     /// Where the bytecode of the file `rel` of `tree` is (or would be) kept. Errors: `rel`
     /// cannot be read.
     pub fn entry(&self, tree: &Path, rel: &str) -> Result<std::path::PathBuf> {
-        let source = std::fs::read(tree.join(rel)).context(|| format!("reading {rel}"))?;
-        Ok(self.dir.join(self.key(pass_hook_setting(tree), rel, &source)))
+        let mut material = format!("{}\n{rel}\n", self.salt).into_bytes();
+        material.extend_from_slice(&std::fs::read(tree.join(rel)).context(|| format!("reading {rel}"))?);
+        Ok(self.dir.join(crate::digest::sha256_hex(&material)))
     }
-}
-
-/// Whether `rel` is named like a test module (pytest's default `python_files`); conftests are
-/// not: every session may load them.
-fn is_test_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
 }
 
 /// A source file's `__pycache__` folder and the prefix of its `.pyc` names there.
@@ -460,13 +448,12 @@ fn store_outputs(entry: &Path, tree: &Path, rel: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether the tree's pytest configuration enables the assertion pass hook (which changes what
-/// rewriting produces; `sweperf_compile` then leaves test modules to pytest).
-fn pass_hook_setting(tree: &Path) -> &'static str {
-    let enabled = ["pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"]
+/// Whether the tree's pytest configuration enables the assertion pass hook, which changes what
+/// rewriting produces: its test modules are then left to pytest.
+fn pass_hook_enabled(tree: &Path) -> bool {
+    ["pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"]
         .iter()
-        .any(|name| std::fs::read(tree.join(name)).is_ok_and(|b| b.windows(26).any(|w| w == b"enable_assertion_pass_hook")));
-    if enabled { "pass-hook" } else { "plain" }
+        .any(|name| std::fs::read(tree.join(name)).is_ok_and(|b| b.windows(26).any(|w| w == b"enable_assertion_pass_hook")))
 }
 
 /// Compiles the tree `plan` measures to bytecode, outside any measured session, with the guest's
@@ -481,17 +468,20 @@ fn pass_hook_setting(tree: &Path) -> &'static str {
 pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan, cache: Option<&BytecodeCache>) -> Result<Option<Outcome>> {
     // The working directory (first on `sys.path` for `-m`) is the empty scratch folder: nothing
     // in the tree is importable here, so the tree's code cannot run, only be compiled.
-    let mut request = RunRequest::new(["-m", "sweperf_compile", "--root", REPO_GUEST]);
+    let rewrite_tests = !pass_hook_enabled(plan.tree);
+    let (mut modules, mut tests) = (Vec::new(), Vec::new());
     let mut compiled = Vec::new();
-    let mut files = 0;
     for rel in crate::instance::repo_files(plan.tree)? {
         // Regular files only: a link may dangle or lead out of the tree (the guest could not
         // follow it there either).
         if !compiled_ahead(&rel) || !std::fs::symlink_metadata(plan.tree.join(&rel)).is_ok_and(|m| m.is_file()) {
             continue;
         }
-        // Rewriting is the expensive part: only the test modules the session can collect.
-        if is_test_file(&rel) && !plan.node_ids.iter().any(|n| selects(crate::instance::node_file(n), &rel)) {
+        let is_test = crate::instance::is_test_file(&rel);
+        let rewritten = is_test || rel.rsplit('/').next() == Some("conftest.py");
+        // Rewriting is the expensive part: only the test modules the session can collect
+        // (conftests always).
+        if rewritten && (!rewrite_tests || (is_test && !plan.node_ids.iter().any(|n| selects(crate::instance::node_file(n), &rel)))) {
             continue;
         }
         if let Some(cache) = cache {
@@ -501,12 +491,16 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
             }
             compiled.push((rel.clone(), entry));
         }
-        request.args.push(format!("{REPO_GUEST}/{rel}"));
-        files += 1;
+        let guest = format!("{REPO_GUEST}/{rel}");
+        if rewritten { tests.push(guest) } else { modules.push(guest) }
     }
-    if files == 0 {
+    if modules.is_empty() && tests.is_empty() {
         return Ok(None);
     }
+    let mut request = RunRequest::new(["-m", "sweperf_compile", "--modules"]);
+    request.args.extend(modules);
+    request.args.push("--tests".into());
+    request.args.extend(tests);
     request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
     request.cwd = Some(crate::sandbox::SCRATCH_GUEST.to_string());
     request.limits = plan.limits.clone();
