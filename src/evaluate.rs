@@ -5,7 +5,8 @@
 //! the correctness tests (SWE-Perf runs the test files once per repetition and reads the
 //! efficiency tests' durations). Fuel is deterministic, so a base measurement is exact for every
 //! prediction with the same fingerprint minus the patch: it is cached under `$SWEPERF_HOME`
-//! ([`EvalOptions::base_cache`]) and N predictions on an instance cost N + 1 sessions.
+//! ([`EvalOptions::base_cache`]) and N predictions on an instance cost N + 1 sessions. For the
+//! same reason the two sides of a first evaluation are measured at the same time, on two cores.
 //!
 //! An evaluation always yields an [`InstanceReport`]: a patch that does not apply, a test that
 //! fails, a guest that loops or crashes, a patch caught tampering with its measurement, even a
@@ -222,7 +223,7 @@ impl Evaluator {
             return Ok(());
         }
 
-        let base = self.base_side(instance, options, &fingerprint)?;
+        let (base, patched_early) = self.sides(instance, &patched_tree.root, options, &fingerprint)?;
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.base_fuel = base.session.result(nodeid).call_fuel;
         }
@@ -238,7 +239,10 @@ impl Evaluator {
             return Ok(());
         }
 
-        let patched = self.measure_side(instance, &patched_tree.root, options)?;
+        let patched = match patched_early {
+            Some(side) => side?,
+            None => self.measure_side(instance, &patched_tree.root, options)?,
+        };
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.patched_fuel = patched.session.result(nodeid).call_fuel;
         }
@@ -278,8 +282,14 @@ impl Evaluator {
     }
 
     /// The base side, from the cache when it holds a measurement with this fingerprint (minus
-    /// the patch), else measured on a fresh copy and cached.
-    fn base_side(&self, instance: &Instance, options: &EvalOptions, fingerprint: &Fingerprint) -> Result<SideReport> {
+    /// the patch), else measured on a fresh copy and cached. A base that has to be measured is
+    /// measured at the same time as the patched tree (returned too, as it may have failed): fuel
+    /// does not depend on what else the machine runs, so the sides need not take turns, and one
+    /// evaluation's wall time is about its longer side rather than the sum of both. The base
+    /// tree is compiled first, so that the patched tree's compile step finds every file the patch
+    /// left alone in the bytecode cache. The patched session is wasted when the base turns out
+    /// invalid, which only a broken record does.
+    fn sides(&self, instance: &Instance, patched: &Path, options: &EvalOptions, fingerprint: &Fingerprint) -> Result<(SideReport, Option<Result<SideReport>>)> {
         let path = self.runner.base_cache(&fingerprint.base_key())?;
         if options.base_cache
             && let Some(path) = &path
@@ -287,27 +297,40 @@ impl Evaluator {
             && let Ok(mut side) = serde_json::from_slice::<SideReport>(&bytes)
         {
             side.cached = true;
-            return Ok(side);
+            return Ok((side, None));
         }
         let tree = Tree::copy_of(instance)?;
-        let side = self.measure_side(instance, &tree.root, options)?;
-        if let Some(path) = &path {
-            crate::runtime::write_atomic(path, &serde_json::to_vec(&side).expect("side reports serialise"))?;
+        if options.bytecode_cache {
+            let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
+            self.runner.prepare(&self.request(instance, &tree.root, options, &node_ids))?;
         }
-        Ok(side)
+        let (base, patched) = std::thread::scope(|scope| {
+            let patched = scope.spawn(|| self.measure_side(instance, patched, options));
+            let base = self.measure_side(instance, &tree.root, options);
+            (base, patched.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        let base = base?;
+        if let Some(path) = &path {
+            crate::runtime::write_atomic(path, &serde_json::to_vec(&base).expect("side reports serialise"))?;
+        }
+        Ok((base, Some(patched)))
+    }
+
+    fn request<'a>(&self, instance: &'a Instance, tree: &'a Path, options: &EvalOptions, node_ids: &'a [String]) -> SideRequest<'a> {
+        SideRequest {
+            instance,
+            tree,
+            node_ids,
+            seed: options.seed,
+            reuse_bytecode: options.bytecode_cache,
+        }
     }
 
     /// One session on `tree`: the efficiency tests, then the correctness tests; `repeat` times
     /// when asked, failing loudly if any fuel count differs.
     fn measure_side(&self, instance: &Instance, tree: &Path, options: &EvalOptions) -> Result<SideReport> {
         let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
-        let request = SideRequest {
-            instance,
-            tree,
-            node_ids: &node_ids,
-            seed: options.seed,
-            reuse_bytecode: options.bytecode_cache,
-        };
+        let request = self.request(instance, tree, options, &node_ids);
         let first = self.runner.measure(&request)?;
         for attempt in 2..=options.repeat.max(1) {
             let again = self.runner.measure(&request)?;

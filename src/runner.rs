@@ -15,7 +15,7 @@ use crate::instance::Instance;
 use crate::measure::{self, TestPlan, TestRun};
 use crate::report::Fingerprint;
 use crate::runtime::Toolchain;
-use crate::sandbox::Sandbox;
+use crate::sandbox::{LoadedRuntime, Sandbox};
 
 /// What a runner is asked to measure: one side of an instance.
 pub struct SideRequest<'a> {
@@ -39,6 +39,13 @@ pub trait TestRunner: Send + Sync {
 
     /// One measured session on `request.tree`.
     fn measure(&self, request: &SideRequest) -> Result<TestRun>;
+
+    /// Work [`TestRunner::measure`] would do on `request.tree` that later requests can share
+    /// (the real runner compiles the tree into the bytecode cache), done now; measuring nothing.
+    /// The default does nothing.
+    fn prepare(&self, _request: &SideRequest) -> Result<()> {
+        Ok(())
+    }
 
     /// Where base measurements are cached, if anywhere.
     fn base_cache(&self, key: &str) -> Result<Option<PathBuf>>;
@@ -70,6 +77,33 @@ impl SandboxRunner {
         };
         Ok(Some(self.sandbox.home().toolchain_site(&set, &|_| {})?))
     }
+
+    /// The instance's runtime and requirements, provisioned.
+    fn provision(&self, instance: &Instance) -> Result<(Arc<LoadedRuntime>, Option<PathBuf>)> {
+        Ok((self.sandbox.runtime(&instance.runtime, &|_| {})?, self.requirements(instance)?))
+    }
+
+    fn plan<'a>(request: &'a SideRequest, requirements: Option<&'a Path>) -> TestPlan<'a> {
+        let instance = request.instance;
+        TestPlan {
+            tree: request.tree,
+            node_ids: request.node_ids,
+            measured: &instance.efficiency_tests,
+            python_path: &instance.python_path,
+            requirements,
+            layers: &instance.layers,
+            limits: &instance.limits,
+            seed: request.seed,
+        }
+    }
+
+    /// Compiles the tree of `plan` ahead, through the bytecode cache.
+    fn compile(&self, runtime: &LoadedRuntime, request: &SideRequest, plan: &TestPlan) -> Result<()> {
+        let mut cache = measure::BytecodeCache::new(self.sandbox.home().bytecode_cache_dir()?, runtime)?;
+        cache.read = request.reuse_bytecode;
+        measure::compile_tree(&self.sandbox, runtime, plan, Some(&cache))?;
+        Ok(())
+    }
 }
 
 impl TestRunner for SandboxRunner {
@@ -78,24 +112,16 @@ impl TestRunner for SandboxRunner {
     }
 
     fn measure(&self, request: &SideRequest) -> Result<TestRun> {
-        let instance = request.instance;
-        let runtime = self.sandbox.runtime(&instance.runtime, &|_| {})?;
-        let requirements = self.requirements(instance)?;
-        let plan = TestPlan {
-            tree: request.tree,
-            node_ids: request.node_ids,
-            measured: &instance.efficiency_tests,
-            python_path: &instance.python_path,
-            requirements: requirements.as_deref(),
-            layers: &instance.layers,
-            limits: &instance.limits,
-            seed: request.seed,
-        };
+        let (runtime, requirements) = self.provision(request.instance)?;
+        let plan = Self::plan(request, requirements.as_deref());
         // A tree that cannot be compiled is measured anyway: its modules compile on import.
-        let mut cache = measure::BytecodeCache::new(self.sandbox.home().bytecode_cache_dir()?, &runtime)?;
-        cache.read = request.reuse_bytecode;
-        measure::compile_tree(&self.sandbox, &runtime, &plan, Some(&cache))?;
+        self.compile(&runtime, request, &plan)?;
         measure::run_tests(&self.sandbox, &runtime, &plan)
+    }
+
+    fn prepare(&self, request: &SideRequest) -> Result<()> {
+        let (runtime, requirements) = self.provision(request.instance)?;
+        self.compile(&runtime, request, &Self::plan(request, requirements.as_deref()))
     }
 
     fn base_cache(&self, key: &str) -> Result<Option<PathBuf>> {

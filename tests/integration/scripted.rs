@@ -3,15 +3,16 @@
 //! paths are covered end to end by `eval`, `integrity` and `golden`.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use sweperf::instance::{self, Instance};
 use sweperf::measure::{TestOutcome, TestResult, TestRun, Violation};
 use sweperf::predictions::Predictions;
-use sweperf::report::{InstanceStatus, RunSources};
+use sweperf::report::{Fingerprint, InstanceStatus, RunSources};
 use sweperf::run::{self, RunConfig};
-use sweperf::runner::{ScriptedRunner, SideRequest};
+use sweperf::runner::{ScriptedRunner, SideRequest, TestRunner};
 use sweperf::sandbox::Status;
 use sweperf::{EvalOptions, Evaluator};
 
@@ -115,7 +116,7 @@ fn a_failing_base_is_invalid_and_not_the_predictions_fault() {
     let r = ev.evaluate(&inst, "m", Some(&expert()), &EvalOptions::default());
     assert_eq!(r.status, InstanceStatus::Invalid);
     assert!(r.detail.as_deref().unwrap().starts_with("the unpatched repository fails its tests"), "{:?}", r.detail);
-    assert!(r.patched.is_none(), "the patched side is not measured");
+    assert!(r.patched.is_none(), "the patched side (measured alongside) is not reported");
 }
 
 #[test]
@@ -188,6 +189,83 @@ fn the_base_is_measured_once_per_fingerprint() {
     assert!(!forced.base.as_ref().unwrap().cached);
     let seeded = ev.evaluate(&inst, "m", Some(&expert()), &EvalOptions { seed: 7, ..EvalOptions::default() });
     assert!(!seeded.base.as_ref().unwrap().cached);
+}
+
+/// A runner that logs what it is asked and holds each measurement until the other side's has
+/// started too (or 10 s passed): sides measured one after the other would each wait alone.
+#[derive(Default)]
+struct Rendezvous {
+    log: Mutex<Vec<String>>,
+    started: Mutex<usize>,
+    both: Condvar,
+}
+
+fn side_of(r: &SideRequest) -> &'static str {
+    if std::fs::read_to_string(r.tree.join("tinylib/dedupe.py")).unwrap().contains("seen.add(item)") { "patched" } else { "base" }
+}
+
+impl TestRunner for Rendezvous {
+    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> sweperf::Result<Fingerprint> {
+        Fingerprint::scripted(instance, patch, seed)
+    }
+
+    fn prepare(&self, r: &SideRequest) -> sweperf::Result<()> {
+        self.log.lock().unwrap().push(format!("prepare {}", side_of(r)));
+        Ok(())
+    }
+
+    fn measure(&self, r: &SideRequest) -> sweperf::Result<TestRun> {
+        let mut started = self.started.lock().unwrap();
+        *started += 1;
+        self.both.notify_all();
+        let (started, wait) = self.both.wait_timeout_while(started, Duration::from_secs(10), |n| *n < 2).unwrap();
+        drop(started);
+        self.log.lock().unwrap().push(format!("measure {} {}", side_of(r), if wait.timed_out() { "alone" } else { "alongside" }));
+        Ok(realistic(r))
+    }
+
+    fn base_cache(&self, _key: &str) -> sweperf::Result<Option<std::path::PathBuf>> {
+        Ok(None)
+    }
+}
+
+#[test]
+fn a_measured_base_and_the_patched_tree_are_measured_at_once_after_the_base_is_prepared() {
+    let root = tempfile::tempdir().unwrap();
+    let inst = one_instance(root.path());
+    let runner = Arc::new(Rendezvous::default());
+    let ev = Evaluator::with_runner(ArcRunner(runner.clone()));
+    let r = ev.evaluate(&inst, "m", Some(&expert()), &EvalOptions::default());
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+    let mut log = runner.log.lock().unwrap().clone();
+    assert_eq!(log.remove(0), "prepare base", "the base tree is compiled before either session");
+    log.sort();
+    assert_eq!(log, ["measure base alongside", "measure patched alongside"]);
+
+    // Compiling afresh (--force, verify) prepares nothing to share.
+    let runner = Arc::new(Rendezvous::default());
+    let ev = Evaluator::with_runner(ArcRunner(runner.clone()));
+    let forced = EvalOptions { base_cache: false, bytecode_cache: false, ..EvalOptions::default() };
+    assert_eq!(ev.evaluate(&inst, "m", Some(&expert()), &forced).status, InstanceStatus::Correct);
+    assert!(runner.log.lock().unwrap().iter().all(|l| l.ends_with("alongside")), "{:?}", runner.log);
+}
+
+/// A shared runner, so the test can read its log after the evaluator took it.
+struct ArcRunner(Arc<Rendezvous>);
+
+impl TestRunner for ArcRunner {
+    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> sweperf::Result<Fingerprint> {
+        self.0.fingerprint(instance, patch, seed)
+    }
+    fn prepare(&self, r: &SideRequest) -> sweperf::Result<()> {
+        self.0.prepare(r)
+    }
+    fn measure(&self, r: &SideRequest) -> sweperf::Result<TestRun> {
+        self.0.measure(r)
+    }
+    fn base_cache(&self, key: &str) -> sweperf::Result<Option<std::path::PathBuf>> {
+        self.0.base_cache(key)
+    }
 }
 
 #[test]
