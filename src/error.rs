@@ -140,6 +140,15 @@ pub enum Error {
         detail: String,
     },
 
+    /// Another process is evaluating the same run id for the same model right now.
+    #[error(
+        "{run_dir} is in use by another sweperf process (same run id and model); wait for it to finish, or pick another --run-id"
+    )]
+    RunInUse {
+        /// The run's folder.
+        run_dir: PathBuf,
+    },
+
     /// Anything else, in a sentence (an unknown environment, a clone or commit a dataset record
     /// needs that is missing, a run id that cannot name a folder).
     #[error("{0}")]

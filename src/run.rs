@@ -5,6 +5,8 @@
 //! `<run_id>/<model>/<instance_id>/{report.json, patch.diff, logs/*.log}` and the summary
 //! `<model>.<run_id>.json` (a `/` in a model name becomes `__`). Running the same run id again
 //! reuses every finished instance whose patch and fingerprint are unchanged, unless forced.
+//! While a run is under way its model folder is locked (`.lock`): a second process with the same
+//! run id and model is refused rather than let overwrite it.
 //! This module must not print; it reports progress through a callback.
 
 use std::fs;
@@ -138,6 +140,18 @@ fn reusable(dir: &Path, evaluator: &Evaluator, instance: &Instance, patch: Optio
     }
 }
 
+/// Holds the run folder's lock until dropped: two processes evaluating the same run id for the
+/// same model would overwrite each other's reports and summary.
+fn claim(run_dir: &Path) -> Result<fs::File> {
+    let path = run_dir.join(".lock");
+    let file = crate::runtime::open_lock_file(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::RunInUse { run_dir: run_dir.to_path_buf() }),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io(format!("locking {}", path.display()), e)),
+    }
+}
+
 /// Evaluates `predictions` on `instances`, writing as it goes; returns the summary.
 pub fn run(
     evaluator: &Evaluator,
@@ -154,6 +168,7 @@ pub fn run(
     let model_dir = model_dir_name(&predictions.model);
     let run_dir = config.output_dir.join(&config.run_id).join(&model_dir);
     fs::create_dir_all(&run_dir).context(|| format!("creating {}", run_dir.display()))?;
+    let _in_use = claim(&run_dir)?;
 
     let mut slots: Vec<Option<InstanceReport>> = vec![None; instances.len()];
     if !config.force {

@@ -108,12 +108,7 @@ impl Home {
     pub fn lock(&self, name: &str) -> Result<fs::File> {
         let dir = self.dir("locks")?;
         let path = dir.join(format!("{name}.lock"));
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .context(|| format!("opening {}", path.display()))?;
+        let file = open_lock_file(&path)?;
         file.lock().context(|| format!("locking {}", path.display()))?;
         Ok(file)
     }
@@ -343,6 +338,16 @@ fn base_name(path: &str) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced, and a rename,
 /// so a reader sees the old file or the new one, never half of one.
 ///
+/// Opens (creating if need be) the file at `path` that a lock is taken on.
+pub(crate) fn open_lock_file(path: &Path) -> Result<fs::File> {
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .context(|| format!("opening {}", path.display()))
+}
+
 /// Errors: [`Error::Io`]; the old file, if any, is then left as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().expect("a file in a folder");

@@ -334,6 +334,29 @@ fn summaries_say_what_was_evaluated_and_score_both_ways() {
 }
 
 #[test]
+fn a_run_in_use_by_another_process_is_refused_and_left_alone() {
+    let root = tempfile::tempdir().unwrap();
+    let instances = instance::load_all(&instances_dir(root.path(), &["a"])).unwrap();
+    let ev = Evaluator::with_runner(ScriptedRunner::new(realistic));
+    let p = preds(&[("a", &expert())]);
+    let runs = root.path().join("runs");
+    let first = run::run(&ev, &instances, &p, sources(), &config(&runs, "r"), &|_| {}).unwrap();
+    let report = std::fs::read(first.run_dir.join("a/report.json")).unwrap();
+    // Another process holds the run (an OS file lock, as the other `sweperf eval` would).
+    let held = std::fs::File::open(first.run_dir.join(".lock")).unwrap();
+    held.lock().unwrap();
+    let forced = RunConfig { force: true, ..config(&runs, "r") };
+    let Err(err) = run::run(&ev, &instances, &p, sources(), &forced, &|_| {}) else { panic!("a run in use was evaluated again") };
+    assert!(matches!(err, sweperf::Error::RunInUse { .. }), "{err}");
+    assert!(err.to_string().contains("--run-id"), "names the way out: {err}");
+    assert_eq!(std::fs::read(first.run_dir.join("a/report.json")).unwrap(), report, "nothing overwritten");
+    // Another run id, or the same one once released, runs.
+    run::run(&ev, &instances, &p, sources(), &config(&runs, "other"), &|_| {}).unwrap();
+    drop(held);
+    run::run(&ev, &instances, &p, sources(), &forced, &|_| {}).unwrap();
+}
+
+#[test]
 fn a_resumed_run_writes_the_same_bytes_and_verifies() {
     let root = tempfile::tempdir().unwrap();
     let dir = instances_dir(root.path(), &["a", "b", "c"]);
