@@ -13,7 +13,9 @@
 //!     bytecode forgotten, so both trees are compiled) and warm (the next prediction: the base
 //!     from the base cache, the files the patch changed compiled again).
 //! It prints one sandboxed session / one native run, and SWE-Perf protocol / sweperf per
-//! prediction, cold and warm, and writes the table to target/bench-protocol.md.
+//! prediction, cold and warm, and writes the table to target/bench-protocol.md. A cold
+//! evaluation measures its two sides at once, on two cores; its CPU time (all threads) is
+//! printed too, so the ratio it would have on one core can be read off.
 //!
 //! The native runs may write bytecode (as SWE-Perf's warm-up runs leave it behind), so from the
 //! first warm-up on they neither compile the tree nor rewrite its tests: the protocol is timed at
@@ -34,6 +36,16 @@ use sweperf::{Evaluator, Home};
 
 const WARMUPS: usize = 3;
 const RUNS: usize = 20;
+
+/// CPU seconds this process has used so far, all threads (Linux `/proc/self/stat`).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // Fields after the command name (which may hold spaces) close with ')'.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    let hz = Command::new("getconf").arg("CLK_TCK").output().ok().and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<f64>().ok());
+    ticks / hz.unwrap_or(100.0)
+}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -107,7 +119,7 @@ fn main() {
         .collect();
     let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
     let mut table = String::from(
-        "| instance | runtime | native run (s) | SWE-Perf protocol, 46 runs (s) | sweperf session (s) | session / native run | sweperf cold (s) | sweperf warm (s) | protocol / sweperf cold | protocol / sweperf warm |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| instance | runtime | native run (s) | SWE-Perf protocol, 46 runs (s) | sweperf session (s) | session / native run | sweperf cold (s) | sweperf cold, CPU (s) | sweperf warm (s) | protocol / sweperf cold | protocol / sweperf cold CPU | protocol / sweperf warm |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let sandbox = sweperf::Sandbox::new(Home::from_env().unwrap()).unwrap();
     for inst in &instances {
@@ -140,9 +152,10 @@ fn main() {
         forget(base.path(), &instance::repo_files(base.path()).unwrap());
         forget(patched.path(), &changed);
         let cold_opts = EvalOptions { base_cache: false, ..EvalOptions::default() };
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), cpu_seconds());
         let cold = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &cold_opts);
         let cold_s = t.elapsed().as_secs_f64();
+        let cold_cpu = cpu_seconds() - cpu;
         assert_eq!(cold.status, sweperf::InstanceStatus::Correct, "{}: {:?}", inst.id, cold.detail);
         forget(patched.path(), &changed);
         let t = Instant::now();
@@ -151,11 +164,12 @@ fn main() {
         assert!(warm.base.as_ref().unwrap().cached, "the second evaluation uses the cached base");
         let session = warm.patched.as_ref().unwrap().session.wall_ms / 1000.0;
         let line = format!(
-            "| `{}` | {} | {native_run:.2} | {protocol:.1} | {session:.2} | {:.1}x | {cold_s:.1} | {warm_s:.1} | {:.1}x | {:.1}x |\n",
+            "| `{}` | {} | {native_run:.2} | {protocol:.1} | {session:.2} | {:.1}x | {cold_s:.1} | {cold_cpu:.1} | {warm_s:.1} | {:.1}x | {:.1}x | {:.1}x |\n",
             inst.id,
             inst.runtime,
             session / native_run,
             protocol / cold_s,
+            protocol / cold_cpu,
             protocol / warm_s
         );
         print!("{line}");
