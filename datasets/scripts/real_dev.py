@@ -153,6 +153,13 @@ def diff(m: Path, a: str, b: str, paths: list) -> str:
 
 # ---- native measurement -----------------------------------------------------------------------
 
+def src_layout(tree: Path) -> list:
+    """[tree/src] when the project keeps its package there (the `src/` layout, e.g. requests
+    from 2024): the tree is not installed, so its package must be put on the path."""
+    src = tree / "src"
+    return [str(src)] if src.is_dir() and any(p.is_dir() and (p / "__init__.py").exists() for p in src.iterdir()) else []
+
+
 def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int, not_passed=None) -> dict:
     """{nodeid: call seconds} of the tests that passed; the others' ids go into `not_passed`."""
     out = work / "timings.json"
@@ -162,7 +169,7 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(work),
-        "PYTHONPATH": os.pathsep.join([str(HERE), str(tree)]),
+        "PYTHONPATH": os.pathsep.join([str(HERE), str(tree), *src_layout(tree)]),
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "REAL_DEV_TIMINGS": str(out),
