@@ -118,6 +118,15 @@ def requirements(table: dict, env: str) -> list:
     return []
 
 
+def with_native(env_reqs: list, native: list) -> list:
+    """The environment's pins, with a `native_requirements` pin of the same project replacing
+    the environment's (e.g. the astroid of a pylint commit's era, when the table has no
+    environment with it); other native pins are added."""
+    key = lambda r: re.split(r"[=<>!~\[; ]", r, 1)[0].strip().lower().replace("_", "-")
+    replaced = {key(r) for r in native}
+    return [r for r in env_reqs if key(r) not in replaced] + list(native)
+
+
 def venv_for(work: Path, env: str, reqs: list) -> Path:
     """A native virtual environment with the toolchain and the environment's requirements."""
     toolchain = tomllib.loads(TOOLCHAIN.read_text())
@@ -153,6 +162,13 @@ def diff(m: Path, a: str, b: str, paths: list) -> str:
 
 # ---- native measurement -----------------------------------------------------------------------
 
+def src_layout(tree: Path) -> list:
+    """[tree/src] when the project keeps its package there (the `src/` layout, e.g. requests
+    from 2024): the tree is not installed, so its package must be put on the path."""
+    src = tree / "src"
+    return [str(src)] if src.is_dir() and any(p.is_dir() and (p / "__init__.py").exists() for p in src.iterdir()) else []
+
+
 def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int, not_passed=None) -> dict:
     """{nodeid: call seconds} of the tests that passed; the others' ids go into `not_passed`."""
     out = work / "timings.json"
@@ -162,7 +178,7 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(work),
-        "PYTHONPATH": os.pathsep.join([str(HERE), str(tree)]),
+        "PYTHONPATH": os.pathsep.join([str(HERE), str(tree), *src_layout(tree)]),
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "REAL_DEV_TIMINGS": str(out),
@@ -174,10 +190,16 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
     cmd = [str(python), "-m", "pytest", "-p", "timing_plugin", "-p", "no:cacheprovider", "-q",
            "--no-header", "-rN", *targets]
     try:
-        subprocess.run(cmd, cwd=tree, env=env, capture_output=True, timeout=timeout, check=False)
+        run = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, errors="replace",
+                             timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         log(f"    timed out after {timeout}s: {' '.join(targets)[:120]}")
         return {}
+    if not out.exists() or not json.loads(out.read_text()):
+        # Say why nothing passed (a node id pytest cannot find stops the whole run, an import
+        # error in a conftest, ...): the last lines pytest printed.
+        tail = [l for l in (run.stdout + run.stderr).splitlines() if l.strip()][-3:]
+        log(f"    no test passed in {tree.name}: " + " | ".join(l.strip()[:160] for l in tail))
     if not out.exists():
         return {}
     if not_passed is not None and other.exists():
@@ -334,7 +356,7 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
     message = git(m, "show", "-s", "--format=%B", commit).strip()
     version = version_of(m, commit, dict(entry, repo=repo))
     env = entry.get("environment") or choose_environment(table, repo, version, created_at)
-    python = venv_for(work, env, requirements(table, env) + entry.get("native_requirements", []))
+    python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
     base, head = work / "trees" / instance_id / "base", work / "trees" / instance_id / "head"
     unpack(m, parent, base)
     apply_patch(base, test_patch)
@@ -439,7 +461,7 @@ def cmd_correctness(args):
         m = mirror(Path(args.mirrors), r["repo"])
         env = r.get("environment") or choose_environment(table, r["repo"], r.get("version"), r.get("created_at"))
         entry = next((e for e in tomllib.loads(COMMITS.read_text())["commit"] if r["commit"].startswith(e["commit"])), {})
-        python = venv_for(work, env, requirements(table, env) + entry.get("native_requirements", []))
+        python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
         base = work / "trees" / r["instance_id"] / "base"
         unpack(m, r["base_commit"], base)
         apply_patch(base, r["test_patch"])
