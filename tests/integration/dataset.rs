@@ -130,7 +130,7 @@ fn a_dataset_is_evaluated_on_local_clones_without_touching_them() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(out_dir.join("acme__tinylib-1/instance.toml")).unwrap();
-    assert!(manifest.contains(&format!("base_commit = \"{slow}\"")) && manifest.contains("environment = \"python-3.12\""), "{manifest}");
+    assert!(manifest.contains(&format!("base_commit = \"{slow}\"")) && manifest.contains("environment = \"python-3.13-o2-full\""), "{manifest}");
     let imported = sweperf::Instance::load(&out_dir.join("acme__tinylib-1")).unwrap();
     assert_eq!(std::fs::read_to_string(imported.repo().join("tinylib/dedupe.py")).unwrap(), std::fs::read_to_string(fixture().join("repo/tinylib/dedupe.py")).unwrap());
 }
