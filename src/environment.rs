@@ -161,6 +161,10 @@ pub struct Environment {
     /// Names of wheels in the table's `[[wheels]]`.
     #[serde(default)]
     pub requirements: Vec<String>,
+    /// An environment defined earlier in the table whose description, layers and requirements
+    /// this one takes where it names none of its own: the same environment on another runtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
 }
 
 /// Picks an environment for a repository, optionally only up to a version.
@@ -293,7 +297,8 @@ impl Table {
     }
 
     fn parse_builtin() -> Result<Table> {
-        let table: Table = toml::from_str(TABLE).map_err(|e| bad(e.to_string()))?;
+        let mut table: Table = toml::from_str(TABLE).map_err(|e| bad(e.to_string()))?;
+        table.expand_extends()?;
         let runtimes = runtime::builtin_runtimes()?;
         for env in &table.environments {
             if runtimes.iter().any(|r| r.name == env.name) {
@@ -335,6 +340,31 @@ impl Table {
             }
         }
         Ok(table)
+    }
+
+    /// Fills in what each `extends` environment takes from the one it names (which must come
+    /// earlier in the table, so a chain resolves in one pass).
+    fn expand_extends(&mut self) -> Result<()> {
+        for i in 0..self.environments.len() {
+            let Some(parent) = self.environments[i].extends.clone() else { continue };
+            let Some(base) = self.environments[..i].iter().find(|e| e.name == parent).cloned() else {
+                return Err(bad(format!(
+                    "environment `{}` extends `{parent}`, which is not an environment defined before it",
+                    self.environments[i].name
+                )));
+            };
+            let env = &mut self.environments[i];
+            if env.description.is_empty() {
+                env.description = base.description;
+            }
+            if env.layers.is_empty() {
+                env.layers = base.layers;
+            }
+            if env.requirements.is_empty() {
+                env.requirements = base.requirements;
+            }
+        }
+        Ok(())
     }
 
     /// The wheel a requirement names: `name==version`, or `name` for the first wheel of that
@@ -420,9 +450,12 @@ impl Table {
     }
 
     /// (module, environments) for the guest's missing-module hint: which environments provide
-    /// a module that one of their layers adds, fewest layers first.
+    /// a module that one of their layers adds, fewest layers first. An environment that
+    /// `extends` another is left out (the hint names the one it extends): every guest gets the
+    /// hints, so adding an environment on another runtime must not change what existing
+    /// sessions get, nor their fuel.
     pub fn module_hints(&self) -> Vec<(String, Vec<String>)> {
-        let mut envs: Vec<&Environment> = self.environments.iter().collect();
+        let mut envs: Vec<&Environment> = self.environments.iter().filter(|e| e.extends.is_none()).collect();
         envs.sort_by_key(|e| e.layers.len());
         let mut out: Vec<(String, Vec<String>)> = Vec::new();
         for env in envs {
@@ -485,16 +518,23 @@ mod tests {
     fn without_a_rule_the_python_of_the_commit_date_is_chosen() {
         let t = Table::builtin().unwrap();
         let env = |date: Option<&str>| t.choose("acme/tinylib", None, date).environment;
-        assert_eq!(env(Some("2021-06-01T12:00:00Z")), "python-3.11");
-        assert_eq!(env(Some("2024-03-31")), "python-3.11");
-        assert_eq!(env(Some("2024-04-01 00:00:00")), "python-3.12");
-        assert_eq!(env(Some("2025-11-30T08:00:00+02:00")), "python-3.12");
+        assert_eq!(env(Some("2021-06-01T12:00:00Z")), "python-3.11-o2-full");
+        assert_eq!(env(Some("2024-03-31")), "python-3.11-o2-full");
+        assert_eq!(env(Some("2024-04-01 00:00:00")), "python-3.13-o2-full");
+        assert_eq!(env(Some("2025-11-30T08:00:00+02:00")), "python-3.13-o2-full");
         assert_eq!(env(None), crate::runtime::DEFAULT_RUNTIME);
         assert_eq!(env(Some("last spring")), crate::runtime::DEFAULT_RUNTIME);
         assert!(matches!(t.choose("acme/tinylib", None, Some("2021-01-01")).reason, Reason::Date(_)));
-        // astroid of the 3.11 era needs the -O2 build (deep recursion), later astroid the date rule.
-        assert_eq!(t.choose("pylint-dev/astroid", Some("3.0"), Some("2023-06-19")).environment, "python-3.11-o2");
-        assert_eq!(t.choose("pylint-dev/astroid", Some("3.3"), Some("2024-06-19")).environment, "python-3.12");
+        // astroid needs an -O2 build (its deep recursion overflows the -O0 builds' C stack): the
+        // date defaults are, so it has no rule of its own.
+        assert!(t.rule_for("pylint-dev/astroid", Some("3.0"), Some("2023-06-19")).is_none());
+        for env in [env(Some("2023-06-19")), env(Some("2026-07-30"))] {
+            let rt = t.resolve(&env).unwrap().runtime;
+            assert!(rt.contains("-o2"), "{env} runs on {rt}");
+        }
+        // The runtimes the dates used to give stay selectable.
+        assert_eq!(t.resolve("python-3.11").unwrap().runtime, "python-3.11");
+        assert_eq!(t.resolve("python-3.12").unwrap().runtime, "python-3.12");
     }
 
     #[test]
@@ -515,9 +555,33 @@ mod tests {
         for needed in ["mpmath", "hypothesis", "attrs", "sortedcontainers"] {
             assert!(reqs.contains(&needed.to_string()), "{needed} missing from {reqs:?}");
         }
-        let (env, rt, _) = pick(Some("1.13"), Some("2024-06-17"));
-        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.12", "python-3.12"));
+        let (env, rt, reqs) = pick(Some("1.13"), Some("2024-06-17"));
+        assert_eq!((env.as_str(), rt.as_str()), ("sympy-3.13", "python-3.13-o2-full"));
+        assert!(reqs.contains(&"hypothesis".to_string()), "{reqs:?}");
+        // The environment it used to get is still there, unchanged.
+        assert_eq!(t.resolve("sympy-3.12").unwrap().runtime, "python-3.12");
         assert!(matches!(t.choose("SymPy/SymPy", None, Some("2024-06-17")).reason, Reason::Repository(_)));
+    }
+
+    #[test]
+    fn an_environment_may_extend_another_on_another_runtime() {
+        let t = Table::builtin().unwrap();
+        let (old, new) = (t.resolve("sphinx-3.12").unwrap(), t.resolve("sphinx-3.13").unwrap());
+        assert_eq!((old.runtime.as_str(), new.runtime.as_str()), ("python-3.12", "python-3.13-o2-full"));
+        assert_eq!(old.layers, new.layers);
+        assert_eq!(old.requirements, new.requirements);
+        assert!(!new.requirements.is_empty());
+        // Its own description wins; an unknown or later parent is refused.
+        let env = t.environments.iter().find(|e| e.name == "sphinx-3.13").unwrap();
+        assert!(env.description.contains("python-3.13-o2-full"), "{}", env.description);
+        let table = |text: &str| {
+            let mut t: Table = toml::from_str(text).unwrap();
+            t.expand_extends()
+        };
+        // The guests' missing-module hints do not grow with environments that extend others.
+        assert!(t.module_hints().iter().all(|(_, envs)| envs.iter().all(|e| t.environments.iter().any(|x| &x.name == e && x.extends.is_none()))));
+        let err = table("[[environments]]\nname = \"b\"\nruntime = \"python-3.12\"\nextends = \"a\"\n\n[[environments]]\nname = \"a\"\nruntime = \"python-3.12\"\n").unwrap_err();
+        assert!(err.to_string().contains("extends `a`"), "{err}");
     }
 
     #[test]

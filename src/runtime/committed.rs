@@ -37,6 +37,22 @@ static FILES: &[(&str, &[u8])] = &[
         "runtimes/build/cpython-3.13/dist/stdlib.zip.zst",
         include_bytes!("../../runtimes/build/cpython-3.13/dist/stdlib.zip.zst"),
     ),
+    (
+        "runtimes/build/cpython-full/dist/3.11/python.wasm.zst",
+        include_bytes!("../../runtimes/build/cpython-full/dist/3.11/python.wasm.zst"),
+    ),
+    (
+        "runtimes/build/cpython-full/dist/3.11/stdlib.zip.zst",
+        include_bytes!("../../runtimes/build/cpython-full/dist/3.11/stdlib.zip.zst"),
+    ),
+    (
+        "runtimes/build/cpython-full/dist/3.13/python.wasm.zst",
+        include_bytes!("../../runtimes/build/cpython-full/dist/3.13/python.wasm.zst"),
+    ),
+    (
+        "runtimes/build/cpython-full/dist/3.13/stdlib.zip.zst",
+        include_bytes!("../../runtimes/build/cpython-full/dist/3.13/stdlib.zip.zst"),
+    ),
 ];
 
 /// The committed file names, by path from the repository's root (for listings and tests).

@@ -187,6 +187,14 @@ const BUILTIN_RUNTIMES: &[(&str, &str)] = &[
         "runtimes/python-3.13-o2.toml",
         include_str!("../../runtimes/python-3.13-o2.toml"),
     ),
+    (
+        "runtimes/python-3.11-o2-full.toml",
+        include_str!("../../runtimes/python-3.11-o2-full.toml"),
+    ),
+    (
+        "runtimes/python-3.13-o2-full.toml",
+        include_str!("../../runtimes/python-3.13-o2-full.toml"),
+    ),
 ];
 
 const TOOLCHAIN: (&str, &str) = (
@@ -292,7 +300,10 @@ mod tests {
     fn builtin_manifests_parse_and_validate() {
         let all = builtin_runtimes().unwrap();
         let names: Vec<_> = all.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["python-3.12", "python-3.15-sci", "python-3.11", "python-3.11-o2", "python-3.13-o2"]);
+        assert_eq!(
+            names,
+            ["python-3.12", "python-3.15-sci", "python-3.11", "python-3.11-o2", "python-3.13-o2", "python-3.11-o2-full", "python-3.13-o2-full"]
+        );
         assert!(find_runtime("python-3.12").unwrap().committed.is_none());
         let o2 = find_runtime("python-3.11-o2").unwrap();
         let c = o2.committed.as_ref().unwrap();

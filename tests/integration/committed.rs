@@ -1,7 +1,8 @@
 //! The runtimes sweperf builds itself (`python-3.11-o2` and `python-3.13-o2`, recipes in
-//! runtimes/build/cpython-3.11/ and cpython-3.13/): each comes from the repository's compressed
-//! files with no download, runs, runs pytest, gives the same fuel twice, and a damaged or
-//! different artifact is refused.
+//! runtimes/build/cpython-3.11/ and cpython-3.13/; `python-3.11-o2-full` and
+//! `python-3.13-o2-full` with zlib, bz2, lzma and sqlite3, recipe in cpython-full/): each comes
+//! from the repository's compressed files with no download, runs, runs pytest, gives the same
+//! fuel twice, and a damaged or different artifact is refused.
 
 use std::fs;
 use std::sync::Mutex;
@@ -13,6 +14,7 @@ use crate::util::*;
 
 const O2: &str = PY311_O2;
 const O2_313: &str = PY313_O2;
+const FULL: [&str; 2] = [PY311_O2_FULL, PY313_O2_FULL];
 
 /// `rt` starts from its own standard library (both landmarks found, so nothing on stderr), with
 /// the build date its recipe pins and the compiler it names.
@@ -37,6 +39,58 @@ fn hello_world_with_its_own_standard_library() {
     runs_with_its_own_standard_library(O2, "3.11.2", ", distutils", "Feb  7 2023, 13:37:00");
     // 3.13's C decimal module is the bundled libmpdec's (there is no system one for WASI).
     runs_with_its_own_standard_library(O2_313, "3.13.5", ", _decimal", "Jun 11 2025, 15:36:57");
+    // The full builds: the same sources and pins, so the same build dates.
+    runs_with_its_own_standard_library(PY311_O2_FULL, "3.11.2", ", distutils, zlib, _bz2, _lzma, _sqlite3", "Feb  7 2023, 13:37:00");
+    runs_with_its_own_standard_library(PY313_O2_FULL, "3.13.5", ", _decimal, zlib, _bz2, _lzma, _sqlite3", "Jun 11 2025, 15:36:57");
+}
+
+/// What the full builds add, used the way libraries use it: the compression modules round-trip
+/// (zlib through gzip and zipfile's deflate, bz2 and lzma through tarfile), `binascii.crc32` is
+/// zlib's, and sqlite3 works in memory and on a file in the guest's /tmp (SQLite's default VFS is
+/// the lock-free "unix-none": WASI has no file locks). The libraries are the pinned Debian
+/// bookworm releases, and the runtimes without them still lack them.
+#[test]
+fn the_full_builds_compress_and_run_sqlite() {
+    let code = r#"
+import binascii, bz2, gzip, io, lzma, sqlite3, tarfile, zipfile, zlib
+data = b"sweperf " * 5000 + bytes(range(256))
+assert zlib.decompress(zlib.compress(data, 9)) == data
+assert gzip.decompress(gzip.compress(data)) == data
+assert bz2.decompress(bz2.compress(data)) == data
+assert lzma.decompress(lzma.compress(data)) == data
+assert lzma.decompress(lzma.compress(data, format=lzma.FORMAT_ALONE)) == data
+assert binascii.crc32(data) == zlib.crc32(data)
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    z.writestr("a.txt", data)
+assert zipfile.ZipFile(buf).read("a.txt") == data
+for mode in ("gz", "bz2", "xz"):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:" + mode) as t:
+        info = tarfile.TarInfo("a.bin"); info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    buf.seek(0)
+    with tarfile.open(fileobj=buf, mode="r:" + mode) as t:
+        assert t.extractfile("a.bin").read() == data
+for path in (":memory:", "/tmp/t.db"):
+    con = sqlite3.connect(path)
+    con.execute("create table t (k integer primary key, v text)")
+    con.executemany("insert into t (v) values (?)", [(str(i),) for i in range(1000)])
+    con.commit()
+    assert con.execute("select count(*), sum(length(v)) from t").fetchone() == (1000, 2890)
+    con.close()
+con = sqlite3.connect("/tmp/t.db")
+assert con.execute("select max(k) from t").fetchone() == (1000,)
+print(zlib.ZLIB_VERSION, sqlite3.sqlite_version, "ok")
+"#;
+    for rt in FULL {
+        let o = Guest::new(rt).code(code).run_ok();
+        assert_eq!(o.stdout, "1.2.13 3.40.1 ok\n", "{rt}: {}", o.stderr);
+    }
+    for rt in [O2, O2_313] {
+        let o = Guest::new(rt).code("import zlib").run();
+        assert!(o.stderr.contains("No module named 'zlib'"), "{rt}: {}", o.stderr);
+    }
 }
 
 fn pytest_runs(rt: &str, test_file: &str) {
@@ -56,12 +110,15 @@ fn pytest_runs(rt: &str, test_file: &str) {
 fn pytest_imports_and_runs_from_the_toolchain_mount() {
     pytest_runs(O2, "import distutils.version\n\ndef test_one():\n    assert sorted({3, 1, 2}) == [1, 2, 3]\n");
     pytest_runs(O2_313, "import decimal\n\ndef test_one():\n    assert sorted({3, 1, 2}) == [1, 2, 3]\n");
+    for rt in FULL {
+        pytest_runs(rt, "import gzip\n\ndef test_one(tmp_path):\n    (tmp_path / 'a.gz').write_bytes(gzip.compress(b'x' * 100))\n    assert gzip.decompress((tmp_path / 'a.gz').read_bytes()) == b'x' * 100\n");
+    }
 }
 
 #[test]
 fn same_fuel_twice() {
     let code = "d = {i: i * i for i in range(20000)}\nprint(sum(d.values()), sorted(set('sweperf')))";
-    for rt in [O2, O2_313] {
+    for rt in [O2, O2_313].into_iter().chain(FULL) {
         let a = Guest::new(rt).code(code).run_ok();
         let b = Guest::new(rt).code(code).run_ok();
         assert_eq!(a.stdout, b.stdout);

@@ -14,6 +14,10 @@ pub const PY311: &str = "python-3.11";
 pub const PY311_O2: &str = "python-3.11-o2";
 /// sweperf's own -O2 build of CPython 3.13.
 pub const PY313_O2: &str = "python-3.13-o2";
+/// The two -O2 builds with zlib, bz2, lzma and sqlite3 built in: the date defaults for real
+/// repositories (before 2024-04 and after).
+pub const PY311_O2_FULL: &str = "python-3.11-o2-full";
+pub const PY313_O2_FULL: &str = "python-3.13-o2-full";
 pub const ALL_RUNTIMES: [&str; 4] = [PY312, PY315, PY311, PY311_O2];
 
 pub fn sandbox() -> &'static Sandbox {
