@@ -144,6 +144,12 @@ impl Layer {
     }
 }
 
+/// The environment of a dataset record with no rule for its repository and no usable
+/// `created_at`: the SWE-Perf era's Python, in sweperf's -O2 build with the compression and
+/// sqlite3 modules a real repository may import (the bundled instances' `DEFAULT_RUNTIME` is the
+/// same interpreter without them).
+pub const UNDATED: &str = "python-3.11-o2-full";
+
 /// A named environment of the table (`[[environments]]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -424,7 +430,7 @@ impl Table {
     }
 
     /// The environment for a record of `repo`: its repository rule, else the Python that was
-    /// current at `created_at`, else the default runtime.
+    /// current at `created_at`, else [`UNDATED`].
     pub fn choose(&self, repo: &str, version: Option<&str>, created_at: Option<&str>) -> Choice {
         if let Some((i, rule)) = self.rule_for(repo, version, created_at) {
             return Choice {
@@ -443,7 +449,7 @@ impl Table {
             }
         }
         Choice {
-            environment: runtime::DEFAULT_RUNTIME.to_string(),
+            environment: UNDATED.to_string(),
             unsupported: None,
             reason: Reason::Default,
         }
@@ -522,8 +528,9 @@ mod tests {
         assert_eq!(env(Some("2024-03-31")), "python-3.11-o2-full");
         assert_eq!(env(Some("2024-04-01 00:00:00")), "python-3.13-o2-full");
         assert_eq!(env(Some("2025-11-30T08:00:00+02:00")), "python-3.13-o2-full");
-        assert_eq!(env(None), crate::runtime::DEFAULT_RUNTIME);
-        assert_eq!(env(Some("last spring")), crate::runtime::DEFAULT_RUNTIME);
+        assert_eq!(env(None), UNDATED);
+        assert_eq!(env(Some("last spring")), UNDATED);
+        assert!(t.resolve(UNDATED).is_ok(), "the fallback is an environment the table knows");
         assert!(matches!(t.choose("acme/tinylib", None, Some("2021-01-01")).reason, Reason::Date(_)));
         // astroid needs an -O2 build (its deep recursion overflows the -O0 builds' C stack): the
         // date defaults are, so it has no rule of its own.

@@ -265,7 +265,7 @@ fn env_list() -> Result<i32> {
         let when = r.before.as_deref().map(|d| format!("before {d}")).unwrap_or_else(|| "after".into());
         writeln!(out, "  {:<45} -> {:<20} {}", when, r.environment, r.note)?;
     }
-    writeln!(out, "  {:<45} -> {:<20} default", "no created_at", sweperf::runtime::DEFAULT_RUNTIME)?;
+    writeln!(out, "  {:<45} -> {:<20} default", "no created_at", sweperf::environment::UNDATED)?;
     Ok(0)
 }
 

@@ -217,7 +217,7 @@ fn without_a_repository_rule_the_environment_follows_the_commit_date() {
     assert_eq!(manifest_environment(&out_dir, "old-1"), "python-3.11-o2-full");
     assert_eq!(manifest_environment(&out_dir, "edge-1"), "python-3.11-o2-full");
     assert_eq!(manifest_environment(&out_dir, "new-1"), "python-3.13-o2-full");
-    assert_eq!(manifest_environment(&out_dir, "undated-1"), sweperf::runtime::DEFAULT_RUNTIME);
+    assert_eq!(manifest_environment(&out_dir, "undated-1"), sweperf::environment::UNDATED);
     // sweperf's `correctness_test` extension becomes the instance's correctness tests.
     let picked = sweperf::Instance::load(&out_dir.join("picked-1")).unwrap();
     assert_eq!(picked.correctness_tests, ["tests/test_dedupe.py::test_unique_large", "tests/test_dedupe.py::test_unique_empty"]);
