@@ -464,17 +464,20 @@ fn pass_hook_enabled(tree: &Path) -> bool {
 /// that does not compile is left to fail (or not) on import, as it would have.
 ///
 /// With a `cache`, files compiled before (same bytes, same path) are taken from it and only the
-/// others are compiled; `Ok(None)` when nothing needed compiling.
+/// others are compiled; `Ok(None)` when nothing needed compiling. Past [`COMPILE_SPLIT_BYTES`]
+/// the files are compiled by two guests at once (see `compile_groups`); the outcome is then the
+/// first failing run's, else the first's, with the fuel of both.
 pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan, cache: Option<&BytecodeCache>) -> Result<Option<Outcome>> {
     // The working directory (first on `sys.path` for `-m`) is the empty scratch folder: nothing
     // in the tree is importable here, so the tree's code cannot run, only be compiled.
     let rewrite_tests = !pass_hook_enabled(plan.tree);
-    let (mut modules, mut tests) = (Vec::new(), Vec::new());
-    let mut compiled = Vec::new();
+    // (guest path, whether it is rewritten as a test, its size, its cache entry)
+    let mut todo: Vec<(String, bool, u64, Option<std::path::PathBuf>)> = Vec::new();
     for rel in crate::instance::repo_files(plan.tree)? {
         // Regular files only: a link may dangle or lead out of the tree (the guest could not
         // follow it there either).
-        if !compiled_ahead(&rel) || !std::fs::symlink_metadata(plan.tree.join(&rel)).is_ok_and(|m| m.is_file()) {
+        let Some(meta) = std::fs::symlink_metadata(plan.tree.join(&rel)).ok().filter(|m| m.is_file()) else { continue };
+        if !compiled_ahead(&rel) {
             continue;
         }
         let is_test = crate::instance::is_test_file(&rel);
@@ -484,34 +487,88 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
         if rewritten && (!rewrite_tests || (is_test && !plan.node_ids.iter().any(|n| selects(crate::instance::node_file(n), &rel)))) {
             continue;
         }
+        let mut entry = None;
         if let Some(cache) = cache {
-            let entry = cache.entry(plan.tree, &rel)?;
-            if cache.read && restore_outputs(&entry, plan.tree, &rel)? {
+            let e = cache.entry(plan.tree, &rel)?;
+            if cache.read && restore_outputs(&e, plan.tree, &rel)? {
                 continue;
             }
-            compiled.push((rel.clone(), entry));
+            entry = Some(e);
         }
-        let guest = format!("{REPO_GUEST}/{rel}");
-        if rewritten { tests.push(guest) } else { modules.push(guest) }
+        todo.push((rel, rewritten, meta.len(), entry));
     }
-    if modules.is_empty() && tests.is_empty() {
+    if todo.is_empty() {
         return Ok(None);
     }
-    let mut request = RunRequest::new(["-m", "sweperf_compile", "--modules"]);
-    request.args.extend(modules);
-    request.args.push("--tests".into());
-    request.args.extend(tests);
-    request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
-    request.cwd = Some(crate::sandbox::SCRATCH_GUEST.to_string());
-    request.limits = plan.limits.clone();
-    request.seed = plan.seed;
-    let outcome = sandbox.run(runtime, &request)?;
-    if outcome.status.success() {
-        for (rel, entry) in &compiled {
-            store_outputs(entry, plan.tree, rel)?;
+    let groups = compile_groups(&todo);
+    let run = |group: &[usize]| -> Result<Outcome> {
+        let mut request = RunRequest::new(["-m", "sweperf_compile", "--modules"]);
+        request.args.extend(group.iter().filter(|&&i| !todo[i].1).map(|&i| format!("{REPO_GUEST}/{}", todo[i].0)));
+        request.args.push("--tests".into());
+        request.args.extend(group.iter().filter(|&&i| todo[i].1).map(|&i| format!("{REPO_GUEST}/{}", todo[i].0)));
+        request.mounts.push(Mount::new(plan.tree, REPO_GUEST, Access::ReadWrite));
+        request.cwd = Some(crate::sandbox::SCRATCH_GUEST.to_string());
+        request.limits = plan.limits.clone();
+        request.seed = plan.seed;
+        let outcome = sandbox.run(runtime, &request)?;
+        if outcome.status.success() {
+            for &i in group {
+                if let (rel, _, _, Some(entry)) = &todo[i] {
+                    store_outputs(entry, plan.tree, rel)?;
+                }
+            }
         }
-    }
+        Ok(outcome)
+    };
+    let outcomes: Vec<Result<Outcome>> = match groups.as_slice() {
+        [one] => vec![run(one)],
+        _ => std::thread::scope(|scope| {
+            let handles: Vec<_> = groups.iter().map(|g| scope.spawn(|| run(g))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        }),
+    };
+    let mut outcomes = outcomes.into_iter().collect::<Result<Vec<_>>>()?;
+    let fuel = outcomes.iter().map(|o| o.fuel).sum();
+    let first = outcomes.iter().position(|o| !o.status.success()).unwrap_or(0);
+    let mut outcome = outcomes.swap_remove(first);
+    outcome.fuel = fuel;
     Ok(Some(outcome))
+}
+
+/// Source bytes of code under test past which the compile step is split over two guests, which
+/// run at once (below it, a second interpreter start-up costs more than it saves).
+pub const COMPILE_SPLIT_BYTES: u64 = 512 * 1024;
+
+/// Splits the files to compile (`(path, rewritten, size, _)`) into one or two groups of indices.
+/// Test modules stay together (each guest that rewrites pays for importing pytest's rewriter)
+/// and weigh 10x their size (rewriting is pure-Python AST work: 1.1 G fuel for 21 KB of tests,
+/// where compiling 25 KB of modules costs 0.12 G), plus 160 KB for the rewriter's import; the
+/// modules go, largest first, to the lighter group. A file's bytecode does not depend on which
+/// other files its guest compiled, so the split changes no output.
+fn compile_groups<T>(files: &[(String, bool, u64, T)]) -> Vec<Vec<usize>> {
+    let weight = |f: &(String, bool, u64, T)| if f.1 { f.2 * 10 } else { f.2 };
+    let total: u64 = files.iter().map(weight).sum();
+    if total < COMPILE_SPLIT_BYTES {
+        return vec![(0..files.len()).collect()];
+    }
+    let tests: Vec<usize> = (0..files.len()).filter(|&i| files[i].1).collect();
+    let mut load = [0u64; 2];
+    if !tests.is_empty() {
+        load[0] = 160 * 1024 + tests.iter().map(|&i| weight(&files[i])).sum::<u64>();
+    }
+    let mut groups = [tests, Vec::new()];
+    let mut modules: Vec<usize> = (0..files.len()).filter(|&i| !files[i].1).collect();
+    modules.sort_by_key(|&i| (std::cmp::Reverse(files[i].2), i));
+    for i in modules {
+        let lighter = usize::from(load[1] < load[0]);
+        load[lighter] += weight(&files[i]);
+        groups[lighter].push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
+    for g in &mut groups {
+        g.sort();
+    }
+    groups
 }
 
 const PHASES: [&str; 3] = ["setup", "call", "teardown"];
@@ -634,6 +691,23 @@ mod tests {
     }
 
     const CLOCK: [u64; 8] = [100, 110, 120, 150, 160, 170, 200, 260];
+
+    #[test]
+    fn large_compiles_are_split_in_two_with_the_tests_together() {
+        let f = |name: &str, test: bool, size: u64| (name.to_string(), test, size, ());
+        let small = [f("a.py", false, 1000), f("tests/test_a.py", true, 1000)];
+        assert_eq!(compile_groups(&small), vec![vec![0, 1]]);
+        let big = [f("a.py", false, 300_000), f("tests/test_a.py", true, 2_000), f("tests/test_b.py", true, 2_000), f("b.py", false, 200_000), f("c.py", false, 150_000)];
+        let groups = compile_groups(&big);
+        assert_eq!(groups.len(), 2, "{groups:?}");
+        let with_tests = groups.iter().find(|g| g.contains(&1)).unwrap();
+        assert!(with_tests.contains(&2), "test modules stay in one guest: {groups:?}");
+        let mut all: Vec<usize> = groups.concat();
+        all.sort();
+        assert_eq!(all, [0, 1, 2, 3, 4], "every file once");
+        // The tests' group carries the rewriter's import, so the largest module goes elsewhere.
+        assert!(!with_tests.contains(&0), "{groups:?}");
+    }
 
     #[test]
     fn results_are_read_and_a_torn_last_line_is_ignored() {

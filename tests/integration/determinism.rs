@@ -193,6 +193,50 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
     assert!(session(changed.path(), false).all_passed());
 }
 
+/// A tree past `COMPILE_SPLIT_BYTES` is compiled by two guests at once, and each file gets the
+/// same bytecode as when a single guest compiles it with a few others: which files share a guest
+/// does not change any output (so neither the split nor the bytecode cache can move fuel).
+#[test]
+fn a_large_tree_compiled_by_two_guests_gets_the_bytes_one_guest_writes() {
+    let rt = crate::util::runtime(PY311_O2);
+    let limits = sweperf::Limits::default();
+    let node_ids = vec!["tests".to_string()];
+    let module = |i: usize| {
+        let mut text = format!("\"\"\"module {i}\"\"\"\nNAMES = {{}}\n");
+        let mut j = 0;
+        while text.len() < 16 * 1024 {
+            text.push_str(&format!("def f_{i}_{j}(x, shared_name=None):\n    NAMES['k{j}'] = 'v{i}'\n    return x * {j} + len('pkg{i}')\n"));
+            j += 1;
+        }
+        (format!("pkg/m{i:02}.py"), text)
+    };
+    let modules: Vec<(String, String)> = (0..40).map(module).collect();
+    let test = ("tests/test_m.py".to_string(), "from pkg import m00\n\ndef test_m():\n    assert m00.f_0_1(2) == 2 + len('pkg0')\n".to_string());
+    let write = |files: &[&(String, String)]| {
+        let dir = tempfile::tempdir().unwrap();
+        let pairs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).chain([("pkg/__init__.py", "")]).collect();
+        write_tree(dir.path(), &pairs);
+        dir
+    };
+    let total: usize = modules.iter().map(|m| m.1.len()).sum();
+    assert!(total as u64 > sweperf::measure::COMPILE_SPLIT_BYTES, "{total}");
+    let large = write(&modules.iter().chain([&test]).collect::<Vec<_>>());
+    let out = sweperf::measure::compile_tree(sandbox(), &rt, &plan(large.path(), &node_ids, &limits), None).unwrap().expect("compiled");
+    assert!(out.status.success(), "{out:?}");
+    let few = write(&[&modules[0], &modules[17], &modules[39], &test]);
+    sweperf::measure::compile_tree(sandbox(), &rt, &plan(few.path(), &node_ids, &limits), None).unwrap().expect("compiled");
+    for rel in ["pkg/__pycache__/m00.cpython-311.pyc", "pkg/__pycache__/m17.cpython-311.pyc", "pkg/__pycache__/m39.cpython-311.pyc"] {
+        let (a, b) = (std::fs::read(large.path().join(rel)).unwrap(), std::fs::read(few.path().join(rel)).unwrap());
+        assert!(a == b, "{rel} differs between a split compile and a small one");
+    }
+    let rewritten: Vec<_> = std::fs::read_dir(large.path().join("tests/__pycache__")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(rewritten.len(), 1, "{rewritten:?}");
+    let rel = Path::new("tests/__pycache__").join(&rewritten[0]);
+    assert_eq!(std::fs::read(large.path().join(&rel)).unwrap(), std::fs::read(few.path().join(&rel)).unwrap());
+    let run = sweperf::measure::run_tests(sandbox(), &rt, &plan(large.path(), &node_ids, &limits)).unwrap();
+    assert!(run.all_passed(), "{run:#?}");
+}
+
 fn pytest_is_identical(runtime: &str) {
     let first = pytest_fuel(runtime);
     for _ in 0..4 {
