@@ -476,10 +476,10 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
     for rel in crate::instance::repo_files(plan.tree)? {
         // Regular files only: a link may dangle or lead out of the tree (the guest could not
         // follow it there either).
-        let Some(meta) = std::fs::symlink_metadata(plan.tree.join(&rel)).ok().filter(|m| m.is_file()) else { continue };
         if !compiled_ahead(&rel) {
             continue;
         }
+        let Some(meta) = std::fs::symlink_metadata(plan.tree.join(&rel)).ok().filter(|m| m.is_file()) else { continue };
         let is_test = crate::instance::is_test_file(&rel);
         let rewritten = is_test || rel.rsplit('/').next() == Some("conftest.py");
         // Rewriting is the expensive part: only the test modules the session can collect
