@@ -221,6 +221,38 @@ fn code_under_test_cannot_rewrite_tests_or_plant_bytecode() {
 }
 
 #[test]
+fn the_bytecode_cache_cannot_be_written_through_the_tree() {
+    // Restored `.pyc` files are links to the host's bytecode cache: code under test that writes,
+    // appends to or truncates every one it finds must fail on each, and leave the cache as it was.
+    let attack = "import os as _os, glob as _g\n_found = _g.glob('**/__pycache__/*.pyc', recursive=True)\nif not _found:\n    raise SystemExit('no bytecode found')\n_done = []\nfor _p in _found:\n    for _how in ('ab', 'r+b', 'wb'):\n        try:\n            with open(_p, _how) as _f:\n                _f.write(b'#')\n            _done.append((_p, _how))\n        except OSError:\n            pass\n    try:\n        _os.truncate(_p, 0)\n        _done.append((_p, 'truncate'))\n    except OSError:\n        pass\nif _done:\n    raise SystemExit('wrote ' + repr(_done))\n";
+    let cache = Home::from_env().unwrap().bytecode_cache_dir().unwrap();
+    let contents = || -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut stack = vec![cache.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push(p);
+                } else if let Ok(bytes) = std::fs::read(&p) {
+                    out.insert(p, bytes);
+                }
+            }
+        }
+        out
+    };
+    // The base tree's files are in the cache once an evaluation has run.
+    assert_eq!(evaluate(SLOWER).status, InstanceStatus::Correct);
+    let before = contents();
+    let r = evaluate(&format!("{}{}", SLOWER, init_with(attack)));
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+    let after = contents();
+    for (path, bytes) in &before {
+        assert!(after.get(path) == Some(bytes), "{} changed", path.display());
+    }
+}
+
+#[test]
 fn the_results_channel_cannot_be_reached_by_name() {
     // The host reads the file it created, whatever the guest does to the name: a link to
     // /dev/zero in its place changes nothing (it would otherwise be read until memory runs out).
