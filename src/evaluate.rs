@@ -241,7 +241,7 @@ impl Evaluator {
 
         let patched = match patched_early {
             Some(side) => side?,
-            None => self.measure_side(instance, &patched_tree.root, options)?,
+            None => self.measure_side(instance, &patched_tree.root, options, false)?,
         };
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.patched_fuel = patched.session.result(nodeid).call_fuel;
@@ -300,13 +300,15 @@ impl Evaluator {
             return Ok((side, None));
         }
         let tree = Tree::copy_of(instance)?;
-        if options.bytecode_cache {
+        // With the bytecode cache off (`--force`, verify) each side compiles its own tree.
+        let prepared = options.bytecode_cache;
+        if prepared {
             let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
-            self.runner.prepare(&self.request(instance, &tree.root, options, &node_ids))?;
+            self.runner.prepare(&self.request(instance, &tree.root, options, &node_ids, false))?;
         }
         let (base, patched) = std::thread::scope(|scope| {
-            let patched = scope.spawn(|| self.measure_side(instance, patched, options));
-            let base = self.measure_side(instance, &tree.root, options);
+            let patched = scope.spawn(|| self.measure_side(instance, patched, options, false));
+            let base = self.measure_side(instance, &tree.root, options, prepared);
             (base, patched.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let base = base?;
@@ -316,21 +318,23 @@ impl Evaluator {
         Ok((base, Some(patched)))
     }
 
-    fn request<'a>(&self, instance: &'a Instance, tree: &'a Path, options: &EvalOptions, node_ids: &'a [String]) -> SideRequest<'a> {
+    fn request<'a>(&self, instance: &'a Instance, tree: &'a Path, options: &EvalOptions, node_ids: &'a [String], prepared: bool) -> SideRequest<'a> {
         SideRequest {
             instance,
             tree,
             node_ids,
             seed: options.seed,
             reuse_bytecode: options.bytecode_cache,
+            prepared,
         }
     }
 
-    /// One session on `tree`: the efficiency tests, then the correctness tests; `repeat` times
-    /// when asked, failing loudly if any fuel count differs.
-    fn measure_side(&self, instance: &Instance, tree: &Path, options: &EvalOptions) -> Result<SideReport> {
+    /// One session on `tree` (`prepared`: already compiled by the runner's `prepare`): the
+    /// efficiency tests, then the correctness tests; `repeat` times when asked, failing loudly
+    /// if any fuel count differs.
+    fn measure_side(&self, instance: &Instance, tree: &Path, options: &EvalOptions, prepared: bool) -> Result<SideReport> {
         let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
-        let request = self.request(instance, tree, options, &node_ids);
+        let request = self.request(instance, tree, options, &node_ids, prepared);
         let first = self.runner.measure(&request)?;
         for attempt in 2..=options.repeat.max(1) {
             let again = self.runner.measure(&request)?;

@@ -30,6 +30,9 @@ pub struct SideRequest<'a> {
     /// Whether bytecode compiled for earlier trees may be reused (false: everything is
     /// compiled afresh, as `--force` and `verify` measure).
     pub reuse_bytecode: bool,
+    /// Whether [`TestRunner::prepare`] already did its work on this tree (the real runner then
+    /// does not go over the tree's files again before the session).
+    pub prepared: bool,
 }
 
 /// Measures sides of instances and fingerprints evaluations.
@@ -53,6 +56,30 @@ pub trait TestRunner: Send + Sync {
     /// The sandbox behind this runner, if there is one (to provision runtimes ahead).
     fn sandbox(&self) -> Option<&Sandbox> {
         None
+    }
+}
+
+/// A shared runner is a runner (an embedder, or a test, keeps a handle on the one it gave an
+/// evaluator).
+impl<T: TestRunner + ?Sized> TestRunner for Arc<T> {
+    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> Result<Fingerprint> {
+        (**self).fingerprint(instance, patch, seed)
+    }
+
+    fn measure(&self, request: &SideRequest) -> Result<TestRun> {
+        (**self).measure(request)
+    }
+
+    fn prepare(&self, request: &SideRequest) -> Result<()> {
+        (**self).prepare(request)
+    }
+
+    fn base_cache(&self, key: &str) -> Result<Option<PathBuf>> {
+        (**self).base_cache(key)
+    }
+
+    fn sandbox(&self) -> Option<&Sandbox> {
+        (**self).sandbox()
     }
 }
 
@@ -115,7 +142,9 @@ impl TestRunner for SandboxRunner {
         let (runtime, requirements) = self.provision(request.instance)?;
         let plan = Self::plan(request, requirements.as_deref());
         // A tree that cannot be compiled is measured anyway: its modules compile on import.
-        self.compile(&runtime, request, &plan)?;
+        if !request.prepared {
+            self.compile(&runtime, request, &plan)?;
+        }
         measure::run_tests(&self.sandbox, &runtime, &plan)
     }
 

@@ -220,7 +220,8 @@ impl TestRunner for Rendezvous {
         self.both.notify_all();
         let (started, wait) = self.both.wait_timeout_while(started, Duration::from_secs(10), |n| *n < 2).unwrap();
         drop(started);
-        self.log.lock().unwrap().push(format!("measure {} {}", side_of(r), if wait.timed_out() { "alone" } else { "alongside" }));
+        let (how, prepared) = (if wait.timed_out() { "alone" } else { "alongside" }, if r.prepared { " prepared" } else { "" });
+        self.log.lock().unwrap().push(format!("measure {} {how}{prepared}", side_of(r)));
         Ok(realistic(r))
     }
 
@@ -234,38 +235,21 @@ fn a_measured_base_and_the_patched_tree_are_measured_at_once_after_the_base_is_p
     let root = tempfile::tempdir().unwrap();
     let inst = one_instance(root.path());
     let runner = Arc::new(Rendezvous::default());
-    let ev = Evaluator::with_runner(ArcRunner(runner.clone()));
+    let ev = Evaluator::with_runner(runner.clone());
     let r = ev.evaluate(&inst, "m", Some(&expert()), &EvalOptions::default());
     assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
     let mut log = runner.log.lock().unwrap().clone();
     assert_eq!(log.remove(0), "prepare base", "the base tree is compiled before either session");
     log.sort();
-    assert_eq!(log, ["measure base alongside", "measure patched alongside"]);
+    assert_eq!(log, ["measure base alongside prepared", "measure patched alongside"], "the base is not compiled twice");
 
     // Compiling afresh (--force, verify) prepares nothing to share.
     let runner = Arc::new(Rendezvous::default());
-    let ev = Evaluator::with_runner(ArcRunner(runner.clone()));
+    let ev = Evaluator::with_runner(runner.clone());
     let forced = EvalOptions { base_cache: false, bytecode_cache: false, ..EvalOptions::default() };
     assert_eq!(ev.evaluate(&inst, "m", Some(&expert()), &forced).status, InstanceStatus::Correct);
+    assert_eq!(runner.log.lock().unwrap().len(), 2, "{:?}", runner.log);
     assert!(runner.log.lock().unwrap().iter().all(|l| l.ends_with("alongside")), "{:?}", runner.log);
-}
-
-/// A shared runner, so the test can read its log after the evaluator took it.
-struct ArcRunner(Arc<Rendezvous>);
-
-impl TestRunner for ArcRunner {
-    fn fingerprint(&self, instance: &Instance, patch: &str, seed: u64) -> sweperf::Result<Fingerprint> {
-        self.0.fingerprint(instance, patch, seed)
-    }
-    fn prepare(&self, r: &SideRequest) -> sweperf::Result<()> {
-        self.0.prepare(r)
-    }
-    fn measure(&self, r: &SideRequest) -> sweperf::Result<TestRun> {
-        self.0.measure(r)
-    }
-    fn base_cache(&self, key: &str) -> sweperf::Result<Option<std::path::PathBuf>> {
-        self.0.base_cache(key)
-    }
 }
 
 #[test]
