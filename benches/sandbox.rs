@@ -1,6 +1,7 @@
 //! Sandbox start-up figures per runtime: cold module load (extract, verify, compile, cache),
-//! warm module load (verify the cached module, deserialise), and `python -c pass` wall time and
-//! fuel. Prints a table; asserts nothing.
+//! warm module load (verify the cached module, deserialise), and the wall time and fuel of
+//! `python -c pass` and of `python -c "import pytest"` (the toolchain's bytecode compiled at
+//! provisioning, as every measured session has it). Prints a table; asserts nothing.
 //!
 //! `cargo bench --bench sandbox` (set SWEPERF_BENCH_RUNTIMES=python-3.12 to limit the runtimes,
 //! SWEPERF_BENCH_COLD=0 to skip the cold compiles, which take minutes for python-3.15-sci).
@@ -32,8 +33,8 @@ fn main() {
     let shared = Home::from_env().unwrap();
     let wanted = std::env::var("SWEPERF_BENCH_RUNTIMES").ok();
     let cold = std::env::var("SWEPERF_BENCH_COLD").map(|v| v != "0").unwrap_or(true);
-    println!("| runtime | cold load (s) | warm load (ms) | `-c pass` wall (ms, median of 10) | `-c pass` fuel |");
-    println!("|---|---|---|---|---|");
+    println!("| runtime | cold load (s) | warm load (ms) | `-c pass` wall (ms, median of 10) | `-c pass` fuel | `import pytest` wall (ms, median of 10) | `import pytest` fuel |");
+    println!("|---|---|---|---|---|---|---|");
     for manifest in builtin_runtimes().unwrap() {
         let name = manifest.name.as_str();
         if wanted.as_deref().is_some_and(|w| !w.split(',').any(|x| x == name)) {
@@ -59,18 +60,23 @@ fn main() {
         let rt = sandbox.runtime(name, &|_| {}).unwrap();
         let warm_ms = t.elapsed().as_secs_f64() * 1000.0;
 
-        let mut request = RunRequest::new(["-c", "pass"]);
-        // As `sweperf python` starts a guest: with the missing-module hints, no layers.
-        sweperf::environment::equip(&mut request, &[]).unwrap();
-        let mut walls = Vec::new();
-        let mut fuel = None;
-        for _ in 0..10 {
-            let o = sandbox.run(&rt, &request).unwrap();
-            assert!(o.status.success(), "{name}: {}", o.stderr);
-            walls.push(o.wall_ms);
-            assert!(fuel.is_none_or(|f| f == o.fuel), "fuel changed between runs");
-            fuel = Some(o.fuel);
-        }
-        println!("| {name} | {cold_s} | {warm_ms:.0} | {:.0} | {} |", median(walls), fuel.unwrap());
+        let run = |code: &str| {
+            let mut request = RunRequest::new(["-c", code]);
+            // As `sweperf python` starts a guest: with the missing-module hints, no layers.
+            sweperf::environment::equip(&mut request, &[]).unwrap();
+            let mut walls = Vec::new();
+            let mut fuel = None;
+            for _ in 0..10 {
+                let o = sandbox.run(&rt, &request).unwrap();
+                assert!(o.status.success(), "{name}: {}", o.stderr);
+                walls.push(o.wall_ms);
+                assert!(fuel.is_none_or(|f| f == o.fuel), "fuel changed between runs");
+                fuel = Some(o.fuel);
+            }
+            (median(walls), fuel.unwrap())
+        };
+        let (pass_ms, pass_fuel) = run("pass");
+        let (pytest_ms, pytest_fuel) = run("import pytest");
+        println!("| {name} | {cold_s} | {warm_ms:.0} | {pass_ms:.0} | {pass_fuel} | {pytest_ms:.0} | {pytest_fuel} |");
     }
 }
