@@ -3,7 +3,9 @@
 //! suites write files where they run), but code that rewrote a test module that is still to be
 //! imported, or planted the `.pyc` pytest would load for it (pytest reads a cached rewritten
 //! module whenever its source hash matches, even with `PYTHONDONTWRITEBYTECODE`), would change
-//! what is measured from inside the measurement.
+//! what is measured from inside the measurement. It also keeps the instance intact: a tree's
+//! code files are hard links to the instance's snapshot (and its restored bytecode to the host's
+//! bytecode cache), so a write to one would reach every later evaluation.
 //!
 //! Code is a name ending in `.py`, `.pyc` or `.pyo`, or any path through a `__pycache__`
 //! folder. Within a guarded mount (and every fd opened through it) the guest cannot open code
