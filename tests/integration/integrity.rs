@@ -262,8 +262,9 @@ fn the_results_channel_cannot_be_reached_by_name() {
 }
 
 /// Every file below `root` (caches included): its bytes and permission bits, or its link target.
-fn snapshot_state(root: &std::path::Path) -> std::collections::BTreeMap<String, (Vec<u8>, u32)> {
-    use std::os::unix::fs::PermissionsExt;
+/// Every file's bytes, mode and modification time (nanoseconds) under `root`.
+fn snapshot_state(root: &std::path::Path) -> std::collections::BTreeMap<String, (Vec<u8>, u32, i128)> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -274,21 +275,30 @@ fn snapshot_state(root: &std::path::Path) -> std::collections::BTreeMap<String, 
             if meta.is_dir() {
                 stack.push(p);
             } else if meta.file_type().is_symlink() {
-                out.insert(rel, (std::fs::read_link(&p).unwrap().display().to_string().into_bytes(), 0));
+                out.insert(rel, (std::fs::read_link(&p).unwrap().display().to_string().into_bytes(), 0, 0));
             } else {
-                out.insert(rel, (std::fs::read(&p).unwrap(), meta.permissions().mode()));
+                let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+                out.insert(rel, (std::fs::read(&p).unwrap(), meta.permissions().mode(), mtime));
             }
         }
     }
     out
 }
 
-fn assert_unchanged(before: &std::collections::BTreeMap<String, (Vec<u8>, u32)>, root: &std::path::Path) {
+fn assert_unchanged(before: &std::collections::BTreeMap<String, (Vec<u8>, u32, i128)>, root: &std::path::Path) {
     let after = snapshot_state(root);
     for (rel, state) in before {
         match after.get(rel) {
             Some(now) if now == state => {}
-            Some(now) => panic!("{rel} changed: {} bytes, mode {:o} -> {} bytes, mode {:o}", state.0.len(), state.1, now.0.len(), now.1),
+            Some(now) => panic!(
+                "{rel} changed: {} bytes, mode {:o}, mtime {} -> {} bytes, mode {:o}, mtime {}",
+                state.0.len(),
+                state.1,
+                state.2,
+                now.0.len(),
+                now.1,
+                now.2
+            ),
             None => panic!("{rel} is gone"),
         }
     }
@@ -328,9 +338,10 @@ fn a_patch_never_writes_into_the_instance() {
 #[test]
 fn code_under_test_cannot_write_the_instance_through_its_tree() {
     // The tree's unpatched code files are links to the instance's: code under test that writes,
-    // appends to, truncates, renames over, links or chmods and writes every `.py` it finds must
-    // fail on each, and leave the instance as it was.
-    let attack = "import os as _os, glob as _g\n_found = _g.glob('**/*.py', recursive=True)\nif 'tests/test_dedupe.py' not in _found or 'tinylib/dedupe.py' not in _found:\n    raise SystemExit('no code found: ' + repr(_found))\n_done = []\ndef _try(_what, _f):\n    try:\n        _f()\n        _done.append((_p, _what))\n    except Exception:\n        pass\ndef _write(_path, _how):\n    with open(_path, _how) as _f:\n        _f.write(b'#')\ndef _chmod_write():\n    try:\n        _os.chmod(_p, 0o666)\n    except Exception:\n        pass\n    _write(_p, 'r+b')\ndef _replace():\n    _write('_over.txt', 'wb')\n    _os.replace('_over.txt', _p)\ndef _away():\n    _os.rename(_p, '_away.txt')\n    _write('_away.txt', 'ab')\ndef _link():\n    _os.link(_p, '_hard.txt')\n    _write('_hard.txt', 'ab')\ndef _symlink():\n    _os.symlink(_p, '_soft.txt')\n    _write('_soft.txt', 'ab')\nfor _p in _found:\n    for _how in ('ab', 'r+b', 'wb', 'xb'):\n        _try(_how, lambda: _write(_p, _how))\n    _try('truncate', lambda: _os.truncate(_p, 0))\n    _try('chmod, write', _chmod_write)\n    _try('rename over', _replace)\n    _try('rename away, write', _away)\n    _try('link, write', _link)\n    _try('symlink, write', _symlink)\nif _done:\n    raise SystemExit('wrote ' + repr(_done))\n";
+    // appends to, truncates, renames over, links or chmods and writes every `.py` it finds, or
+    // sets its times (by path, or through an fd opened on it), must fail on each, and leave the
+    // instance as it was (bytes, mode and modification time).
+    let attack = "import os as _os, glob as _g\n_found = _g.glob('**/*.py', recursive=True)\nif 'tests/test_dedupe.py' not in _found or 'tinylib/dedupe.py' not in _found:\n    raise SystemExit('no code found: ' + repr(_found))\n_done = []\ndef _try(_what, _f):\n    try:\n        _f()\n        _done.append((_p, _what))\n    except Exception:\n        pass\ndef _write(_path, _how):\n    with open(_path, _how) as _f:\n        _f.write(b'#')\ndef _chmod_write():\n    try:\n        _os.chmod(_p, 0o666)\n    except Exception:\n        pass\n    _write(_p, 'r+b')\ndef _replace():\n    _write('_over.txt', 'wb')\n    _os.replace('_over.txt', _p)\ndef _away():\n    _os.rename(_p, '_away.txt')\n    _write('_away.txt', 'ab')\ndef _link():\n    _os.link(_p, '_hard.txt')\n    _write('_hard.txt', 'ab')\ndef _fd_utime():\n    _fd = _os.open(_p, _os.O_RDONLY)\n    try:\n        _os.utime(_fd, (1, 1))\n    finally:\n        _os.close(_fd)\ndef _symlink():\n    _os.symlink(_p, '_soft.txt')\n    _write('_soft.txt', 'ab')\nfor _p in _found:\n    for _how in ('ab', 'r+b', 'wb', 'xb'):\n        _try(_how, lambda: _write(_p, _how))\n    _try('truncate', lambda: _os.truncate(_p, 0))\n    _try('chmod, write', _chmod_write)\n    _try('rename over', _replace)\n    _try('rename away, write', _away)\n    _try('link, write', _link)\n    _try('symlink, write', _symlink)\n    _try('utime', lambda: _os.utime(_p, (1, 1)))\n    _try('utime through an fd', _fd_utime)\nif _done:\n    raise SystemExit('wrote ' + repr(_done))\n";
     let repo = setup().instance.repo();
     let before = snapshot_state(&repo);
     let r = evaluate(&init_with(attack));
