@@ -98,7 +98,9 @@ fn native_session(python: &Path, instance: &Instance, tree: &Path) -> f64 {
 
 fn tree(instance: &Instance, patched: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    instance.copy_repo(dir.path()).unwrap();
+    // A plain copy, not a private tree: native pytest runs here with no code guard, and the
+    // private tree's code files are the instance's own.
+    instance::copy_tree(&instance.repo(), dir.path()).unwrap();
     if patched {
         sweperf::patch::apply(dir.path(), &instance.expert_patch).unwrap();
     }

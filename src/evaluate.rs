@@ -90,7 +90,8 @@ pub struct Evaluator {
     runner: Box<dyn TestRunner>,
 }
 
-/// A tree under test, removed when dropped.
+/// A tree under test, removed when dropped. Its code files are the instance's own (hard links,
+/// see [`Instance::private_tree`]): whatever writes into it replaces files.
 struct Tree {
     _dir: tempfile::TempDir,
     root: PathBuf,
@@ -103,7 +104,7 @@ impl Tree {
             .tempdir()
             .context(|| "creating a private tree".into())?;
         let root = dir.path().join("repo");
-        instance.copy_repo(&root)?;
+        instance.private_tree(&root)?;
         Ok(Tree { _dir: dir, root })
     }
 }

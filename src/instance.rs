@@ -1,8 +1,10 @@
 //! Benchmark instances: the folder format (`instance.toml`, `repo/`, `expert.patch`,
-//! `problem.md`), strict loading, private copies of the repository, and content hashes.
+//! `problem.md`), strict loading, private trees of the repository, and content hashes.
 //!
 //! Loading checks everything it can without running anything; each error names the file and
-//! the field. This module must not modify an instance folder.
+//! the field. A private tree shares its Python code with the instance's `repo/` (hard links, see
+//! the `tree` module), so whatever writes into one must replace files, never write into them. This
+//! module must not modify an instance folder.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -247,11 +249,17 @@ impl Instance {
         self.dir.join(REPO_DIR)
     }
 
-    /// A private copy of the repository in `dest` (created), without caches.
+    /// A private tree of the repository in `dest` (created), for one evaluation, without caches:
+    /// its Python code hard-linked from `repo/` (copied where linking fails, or where a symbolic
+    /// link in the repository could reach code under another name), everything else copied, and
+    /// symbolic links as links. A code file of the tree *is* the instance's file: replace it (a
+    /// new file renamed over it, or removed first), never open it for writing. sweperf's own
+    /// writers (the `tree` module) only ever replace, and the measured session's code guard lets
+    /// no guest write code.
     ///
-    /// Errors: [`Error::Io`] when a file cannot be read or written.
-    pub fn copy_repo(&self, dest: &Path) -> Result<()> {
-        copy_tree(&self.repo(), dest)
+    /// Errors: [`Error::Io`] when a file cannot be read, linked or written.
+    pub fn private_tree(&self, dest: &Path) -> Result<()> {
+        crate::tree::populate(&self.repo(), dest, true)
     }
 
     /// SHA-256 over the manifest, the repository tree, the expert patch and the problem
@@ -297,7 +305,15 @@ pub fn load_all(dir: &Path) -> Result<Vec<Instance>> {
 ///
 /// Errors: [`Error::Io`] when the folder cannot be listed.
 pub fn repo_files(root: &Path) -> Result<Vec<String>> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    Ok(repo_entries(root)?.into_iter().map(|(rel, _)| rel).collect())
+}
+
+/// [`repo_files`] with each entry's type, as its folder listed it (a symbolic link is not
+/// followed, nor a folder it leads to entered).
+///
+/// Errors: [`Error::Io`] when the folder cannot be listed.
+pub(crate) fn repo_entries(root: &Path) -> Result<Vec<(String, fs::FileType)>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, fs::FileType)>) -> Result<()> {
         for entry in fs::read_dir(dir).context(|| format!("listing {}", dir.display()))? {
             let entry = entry.context(|| format!("listing {}", dir.display()))?;
             let path = entry.path();
@@ -308,14 +324,14 @@ pub fn repo_files(root: &Path) -> Result<Vec<String>> {
                     walk(root, &path, out)?;
                 }
             } else {
-                out.push(path.strip_prefix(root).expect("below root").to_string_lossy().into_owned());
+                out.push((path.strip_prefix(root).expect("below root").to_string_lossy().into_owned(), ty));
             }
         }
         Ok(())
     }
     let mut out = Vec::new();
     walk(root, root, &mut out)?;
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
@@ -340,26 +356,13 @@ pub fn repo_tree_hash(root: &Path) -> Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// Copies a snapshot (files and symbolic links as links), skipping cache folders.
+/// Copies a snapshot (files and symbolic links as links), skipping cache folders: every file a
+/// copy of its own, free to be edited in place (an evaluation's private tree is
+/// [`Instance::private_tree`], which is not).
 ///
 /// Errors: [`Error::Io`] when a file cannot be read or written.
 pub fn copy_tree(src: &Path, dest: &Path) -> Result<()> {
-    fs::create_dir_all(dest).context(|| format!("creating {}", dest.display()))?;
-    for rel in repo_files(src)? {
-        let from = src.join(&rel);
-        let to = dest.join(&rel);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent).context(|| format!("creating {}", parent.display()))?;
-        }
-        let meta = fs::symlink_metadata(&from).context(|| format!("inspecting {}", from.display()))?;
-        if meta.file_type().is_symlink() {
-            let target = fs::read_link(&from).context(|| format!("reading link {}", from.display()))?;
-            std::os::unix::fs::symlink(&target, &to).context(|| format!("linking {}", to.display()))?;
-        } else {
-            fs::copy(&from, &to).context(|| format!("copying {} to {}", from.display(), to.display()))?;
-        }
-    }
-    Ok(())
+    crate::tree::populate(src, dest, false)
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@
 //!   honest patch that speeds some tests and slows others does not.
 //! - **A skipped test is not a passed test** ([`lost_passes`]).
 //!
-//! This module must not run anything and must not touch any tree but the one it is given.
+//! This module must not run anything, must not touch any tree but the one it is given, and must
+//! not open an existing file of a tree for writing (its code files are the instance's own, linked:
+//! a restored file is written anew).
 
 use std::fs;
 use std::path::Path;
@@ -152,7 +154,8 @@ pub fn restore_tests(instance: &Instance, tree: &Path, patch_text: &str) -> Resu
             if let Some(parent) = current.parent() {
                 fs::create_dir_all(parent).context(|| format!("creating {}", parent.display()))?;
             }
-            fs::copy(&original, &current).context(|| format!("restoring {}", current.display()))?;
+            // A copy, written anew (a handful of files; a copy is safe in any tree).
+            crate::tree::copy(&original, &current)?;
         }
         discarded.push(DiscardedEdit { path: rel, kind });
     }

@@ -27,6 +27,7 @@ pub mod run;
 pub mod runner;
 pub mod runtime;
 pub mod sandbox;
+mod tree;
 pub mod validate;
 pub mod verify;
 

@@ -10,7 +10,8 @@
 //! of memory is still a measurement (its sandbox status says so, and its tests are missing or
 //! failed). This module must not score anything, and must not trust any file the guest can reach:
 //! it reads the results through a handle it opened before the guest started, and reads at most
-//! [`MAX_RESULTS_BYTES`].
+//! [`MAX_RESULTS_BYTES`]. What it writes into a tree (bytecode restored from its cache) it writes
+//! as new files or links, never into an existing file: a tree's code is the instance's own.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
@@ -413,9 +414,9 @@ fn outputs_of(tree: &Path, rel: &str) -> Vec<(std::path::PathBuf, String)> {
     out
 }
 
-/// Puts the cached `.pyc` files of `rel` in place (removing any others it has); false if the
-/// cache has no entry.
-fn restore_outputs(entry: &Path, tree: &Path, rel: &str) -> Result<bool> {
+/// Puts the cached `.pyc` files of `rel` in place (removing any others it has), as links to the
+/// cache's (`link`) or copies; false if the cache has no entry.
+fn restore_outputs(entry: &Path, tree: &Path, rel: &str, link: bool) -> Result<bool> {
     let Ok(files) = std::fs::read_dir(entry) else { return Ok(false) };
     for (path, _) in outputs_of(tree, rel) {
         std::fs::remove_file(&path).context(|| format!("removing {}", path.display()))?;
@@ -423,12 +424,14 @@ fn restore_outputs(entry: &Path, tree: &Path, rel: &str) -> Result<bool> {
     let (dir, _) = pycache_of(tree, rel);
     for f in files.flatten() {
         std::fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
-        let to = dir.join(f.file_name());
         // A link, not a copy (creating thousands of files is most of a large repository's warm
         // evaluation): no guest can write through it, as the measured tree's code guard refuses
-        // every write to a `.pyc` and the compile step only replaces files (write, then rename).
-        if std::fs::hard_link(f.path(), &to).is_err() {
-            std::fs::copy(f.path(), &to).context(|| format!("writing {}", to.display()))?;
+        // every write to a `.pyc`, and the compile step and the host only replace files.
+        let to = dir.join(f.file_name());
+        if link {
+            crate::tree::link(&f.path(), &to)?;
+        } else {
+            crate::tree::copy(&f.path(), &to)?;
         }
     }
     Ok(true)
@@ -476,9 +479,13 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
     // The working directory (first on `sys.path` for `-m`) is the empty scratch folder: nothing
     // in the tree is importable here, so the tree's code cannot run, only be compiled.
     let rewrite_tests = !pass_hook_enabled(plan.tree);
+    let entries = crate::instance::repo_entries(plan.tree)?;
+    // Restored bytecode is linked from the cache, but copied into a tree where a symbolic link
+    // could lead a writer to it under another name (see `tree::has_code_symlinks`).
+    let link = !crate::tree::has_code_symlinks(plan.tree, &entries)?;
     // (guest path, whether it is rewritten as a test, its size, its cache entry)
     let mut todo: Vec<(String, bool, u64, Option<std::path::PathBuf>)> = Vec::new();
-    for rel in crate::instance::repo_files(plan.tree)? {
+    for (rel, _) in entries {
         // Regular files only: a link may dangle or lead out of the tree (the guest could not
         // follow it there either).
         if !compiled_ahead(&rel) {
@@ -495,7 +502,7 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
         let mut entry = None;
         if let Some(cache) = cache {
             let e = cache.entry(plan.tree, &rel)?;
-            if cache.read && restore_outputs(&e, plan.tree, &rel)? {
+            if cache.read && restore_outputs(&e, plan.tree, &rel, link)? {
                 continue;
             }
             entry = Some(e);

@@ -5,8 +5,11 @@
 //! tree is touched only if all of them apply. It is tried exactly first (full context, any
 //! offset, like `git apply`), then fuzzily (whitespace-insensitive, up to three context lines
 //! ignored at each end of a hunk, like SWE-bench's `patch --fuzz` fallback). A patch that names a
-//! path outside the tree (absolute, `..`, or through a symbolic link) is rejected whole. This
-//! module must never write outside the tree it is given.
+//! path outside the tree (absolute, `..`, or through a symbolic link) is rejected whole. A file
+//! the patch changes is written anew and renamed over the old one (a rename is a deletion and a
+//! new file; mode changes are not applied): a tree's code files are hard links to the instance's
+//! snapshot, which must never be written through. This module must never write outside the tree
+//! it is given, nor open an existing file of it for writing.
 
 use std::fs;
 use std::path::{Component, Path};
@@ -522,7 +525,11 @@ pub fn apply(root: &Path, patch_text: &str) -> Result<ApplyMethod, PatchError> {
                 if let Some(parent) = full.parent() {
                     fs::create_dir_all(parent).map_err(|e| io_err(&path, e))?;
                 }
-                fs::write(&full, text).map_err(|e| io_err(&path, e))?;
+                // A new file replacing the old: the old may be the instance's own (a link).
+                crate::tree::write(&full, text.as_bytes()).map_err(|e| PatchError::DoesNotApply {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
             }
         }
     }
@@ -595,6 +602,26 @@ diff --git a/pkg/old.py b/pkg/renamed.py\nsimilarity index 100%\nrename from pkg
         assert!(!dir.path().join("gone.py").exists());
         assert_eq!(read(&dir, "pkg/renamed.py"), "x = 1\n");
         assert!(!dir.path().join("pkg/old.py").exists());
+    }
+
+    #[test]
+    fn files_linked_from_elsewhere_are_replaced_not_written_through() {
+        // A tree's code files are hard links to the instance's snapshot.
+        let snapshot = tree(&[("pkg/a.py", BASE), ("pkg/old.py", "x = 1\n"), ("gone.py", "bye\n")]);
+        let dir = tree(&[]);
+        for rel in ["pkg/a.py", "pkg/old.py", "gone.py"] {
+            fs::create_dir_all(dir.path().join(rel).parent().unwrap()).unwrap();
+            fs::hard_link(snapshot.path().join(rel), dir.path().join(rel)).unwrap();
+        }
+        let patch = "diff --git a/pkg/a.py b/pkg/a.py\n--- a/pkg/a.py\n+++ b/pkg/a.py\n@@ -2,3 +2,3 @@\n two\n-three\n+THREE\n four\n\
+diff --git a/gone.py b/gone.py\ndeleted file mode 100644\n--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-bye\n\
+diff --git a/pkg/old.py b/pkg/renamed.py\nsimilarity index 50%\nrename from pkg/old.py\nrename to pkg/renamed.py\n--- a/pkg/old.py\n+++ b/pkg/renamed.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n";
+        assert_eq!(apply(dir.path(), patch), Ok(ApplyMethod::Exact));
+        assert_eq!(read(&dir, "pkg/a.py"), BASE.replace("three", "THREE"));
+        assert_eq!(read(&dir, "pkg/renamed.py"), "x = 2\n");
+        for (rel, text) in [("pkg/a.py", BASE), ("pkg/old.py", "x = 1\n"), ("gone.py", "bye\n")] {
+            assert_eq!(read(&snapshot, rel), text, "{rel} was written through its link");
+        }
     }
 
     #[test]

@@ -13,10 +13,12 @@ compiles:
   (`<name>.<tag>-pytest-<version>.pyc`), so a session does not pay for rewriting the test files
   on every run.
 
-Everything is derived from the tree's sources by this interpreter and this pytest, so the files
-are the same on every machine; a stale or foreign `.pyc` is replaced, and one for a file that
-does not compile is removed, so the session compiles (or fails on) the source itself. A file
-that does not compile is otherwise left alone: it fails on import as it would have.
+Every file is written anew and renamed into place, never into an existing file (restored
+bytecode is linked from the host's cache). Everything is derived from the tree's sources by this
+interpreter and this pytest, so the files are the same on every machine; a stale or foreign
+`.pyc` is replaced, and one for a file that does not compile is removed, so the session compiles
+(or fails on) the source itself. A file that does not compile is otherwise left alone: it fails
+on import as it would have.
 
 This runs outside every measured session and its fuel counts nowhere; it is part of every
 report's fingerprint, since what it writes decides what a session loads.
@@ -55,8 +57,13 @@ def rewrite_test(path, rewrite):
         remove(target)
         return
     os.makedirs(target.parent, exist_ok=True)
-    with open(target, "wb") as fp:
+    # A new file renamed into place, as py_compile writes: never into an existing file, which
+    # may be a link to the host's bytecode cache.
+    staging = target.with_name(target.name + ".new")
+    remove(staging)
+    with open(staging, "xb") as fp:
         rewrite._write_pyc_fp(fp, source_hash, code)
+    os.replace(staging, target)
 
 
 def main(args):

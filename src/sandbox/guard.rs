@@ -3,13 +3,17 @@
 //! suites write files where they run), but code that rewrote a test module that is still to be
 //! imported, or planted the `.pyc` pytest would load for it (pytest reads a cached rewritten
 //! module whenever its source hash matches, even with `PYTHONDONTWRITEBYTECODE`), would change
-//! what is measured from inside the measurement.
+//! what is measured from inside the measurement. It also keeps the instance intact: a tree's
+//! code files are hard links to the instance's snapshot (and its restored bytecode to the host's
+//! bytecode cache), so a write to one would reach every later evaluation.
 //!
 //! Code is a name ending in `.py`, `.pyc` or `.pyo`, or any path through a `__pycache__`
 //! folder. Within a guarded mount (and every fd opened through it) the guest cannot open code
 //! for writing, create or truncate it, rename anything to or from it, rename across the
-//! mount's boundary, or make a link whose target or source is code. Those calls fail with
-//! `EACCES`, as a read-only file would. Reading, and writing anything else, is unchanged.
+//! mount's boundary, make a link whose target or source is code, or set a code file's times
+//! (by path, or through an fd it opened on code: in a tree whose code is hard-linked from the
+//! instance, those are the instance's file's times). Those calls fail with `EACCES`, as a
+//! read-only file would. Reading, and writing anything else, is unchanged.
 //!
 //! The calls are shadowed with the disk quota's (see `quota`), which asks this module first.
 //! This module decides; it must not call WASI itself.
@@ -34,12 +38,17 @@ pub fn is_code(path: &str) -> bool {
 #[derive(Debug, Default)]
 pub(super) struct CodeGuard {
     guarded: HashSet<i32>,
+    /// The guarded fds opened on code (a file or folder named as code).
+    code: HashSet<i32>,
 }
 
 impl CodeGuard {
     /// A guard over the preopened fds `fds`.
     pub fn new(fds: impl IntoIterator<Item = i32>) -> Self {
-        CodeGuard { guarded: fds.into_iter().collect() }
+        CodeGuard {
+            guarded: fds.into_iter().collect(),
+            code: HashSet::new(),
+        }
     }
 
     /// Whether `fd` reaches a guarded mount.
@@ -63,25 +72,44 @@ impl CodeGuard {
         (self.covers(fd) || self.covers(source_fd)) && (is_code(source) || is_code(new))
     }
 
-    /// `opened` was opened through `dir`: it reaches what `dir` reaches.
-    pub fn opened(&mut self, dir: i32, opened: i32) {
+    /// Whether setting the times of `path` under `fd` must be refused.
+    pub fn refuses_set_times(&self, fd: i32, path: &str) -> bool {
+        self.covers(fd) && is_code(path)
+    }
+
+    /// Whether setting the times of the file open as `fd` must be refused.
+    pub fn refuses_fd_set_times(&self, fd: i32) -> bool {
+        self.code.contains(&fd)
+    }
+
+    /// `opened` was opened through `dir` as `path`: it reaches what `dir` reaches, and is code
+    /// if `path` names code in a guarded mount.
+    pub fn opened(&mut self, dir: i32, opened: i32, path: &str) {
         if self.covers(dir) {
             self.guarded.insert(opened);
+            if is_code(path) {
+                self.code.insert(opened);
+            } else {
+                self.code.remove(&opened);
+            }
         } else {
             self.guarded.remove(&opened);
+            self.code.remove(&opened);
         }
     }
 
     pub fn closed(&mut self, fd: i32) {
         self.guarded.remove(&fd);
+        self.code.remove(&fd);
     }
 
     pub fn renumbered(&mut self, from: i32, to: i32) {
-        let covered = self.guarded.remove(&from);
-        if covered {
-            self.guarded.insert(to);
-        } else {
-            self.guarded.remove(&to);
+        for set in [&mut self.guarded, &mut self.code] {
+            if set.remove(&from) {
+                set.insert(to);
+            } else {
+                set.remove(&to);
+            }
         }
     }
 }
@@ -108,14 +136,34 @@ mod tests {
         assert!(!g.refuses_open(5, "tests/test_a.py", 0, 1 << 1), "reading is allowed");
         assert!(!g.refuses_open(5, "out.txt", OFLAGS_CREAT, 1 << 6), "data is writable");
         assert!(!g.refuses_open(4, "x.py", OFLAGS_CREAT, 1 << 6), "other mounts are not guarded");
-        g.opened(5, 9);
+        g.opened(5, 9, "tests");
         assert!(g.refuses_open(9, "test_b.py", OFLAGS_CREAT, 0), "a folder opened inside is guarded too");
         g.renumbered(9, 4);
         assert!(g.refuses_open(4, "x.py", OFLAGS_CREAT, 0) && !g.refuses_open(9, "x.py", OFLAGS_CREAT, 0));
         g.closed(4);
         assert!(!g.refuses_open(4, "x.py", OFLAGS_CREAT, 0));
-        g.opened(7, 5);
+        g.opened(7, 5, "x.py");
         assert!(!g.refuses_open(5, "x.py", OFLAGS_CREAT, 0), "an fd number reused for an unguarded open");
+    }
+
+    #[test]
+    fn a_code_files_times_cannot_be_set_by_path_or_through_its_fd() {
+        let mut g = CodeGuard::new([5]);
+        assert!(g.refuses_set_times(5, "pkg/mod.py") && g.refuses_set_times(5, "pkg/__pycache__/mod.cpython-311.pyc"));
+        assert!(!g.refuses_set_times(5, "data.json"), "data keeps its times writable");
+        assert!(!g.refuses_set_times(4, "mod.py"), "other mounts are not guarded");
+        g.opened(5, 9, "pkg/mod.py");
+        g.opened(5, 10, "data.json");
+        g.opened(4, 11, "mod.py");
+        assert!(g.refuses_fd_set_times(9) && !g.refuses_fd_set_times(10) && !g.refuses_fd_set_times(11));
+        g.renumbered(9, 12);
+        assert!(g.refuses_fd_set_times(12) && !g.refuses_fd_set_times(9), "the mark follows a renumber");
+        g.renumbered(10, 12);
+        assert!(!g.refuses_fd_set_times(12), "renumbering data onto a code fd replaces it");
+        g.opened(5, 13, "x.py");
+        g.closed(13);
+        g.opened(4, 13, "x.py");
+        assert!(!g.refuses_fd_set_times(13), "a closed fd's number reused outside the mount");
     }
 
     #[test]

@@ -32,6 +32,7 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::{self, Abi, Home, ProgressFn, ProvisionedRuntime, Progress};
+pub use guard::is_code;
 pub use limits::{Limits, MAX_DISK_MIB, MAX_MEMORY_MIB};
 pub use quota::ENTRY_CHARGE;
 pub use output::CappedPipe;

@@ -44,6 +44,8 @@ const TRAMPOLINE_WAT: &str = r#"
   (import "wasi" "fd_close" (func $fd_close (param i32) (result i32)))
   (import "wasi" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
   (import "wasi" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi" "path_filestat_set_times" (func $path_filestat_set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
+  (import "wasi" "fd_filestat_set_times" (func $fd_filestat_set_times (param i32 i64 i64 i32) (result i32)))
   (import "guest" "memory" (memory 0))
   (export "memory" (memory 0))
   (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
@@ -64,10 +66,14 @@ const TRAMPOLINE_WAT: &str = r#"
     local.get 0 local.get 1 call $fd_renumber)
   (func (export "path_rename") (param i32 i32 i32 i32 i32 i32) (result i32)
     local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 call $path_rename)
+  (func (export "path_filestat_set_times") (param i32 i32 i32 i32 i64 i64 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 call $path_filestat_set_times)
+  (func (export "fd_filestat_set_times") (param i32 i64 i64 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 call $fd_filestat_set_times)
 )
 "#;
 
-const SHADOWED: [&str; 9] = [
+const SHADOWED: [&str; 11] = [
     "fd_write",
     "fd_pwrite",
     "path_open",
@@ -77,6 +83,8 @@ const SHADOWED: [&str; 9] = [
     "fd_close",
     "fd_renumber",
     "path_rename",
+    "path_filestat_set_times",
+    "fd_filestat_set_times",
 ];
 
 type PathOpenParams = (i32, i32, i32, i32, i32, i64, i64, i32, i32);
@@ -92,6 +100,8 @@ struct Originals {
     fd_close: TypedFunc<i32, i32>,
     fd_renumber: TypedFunc<(i32, i32), i32>,
     path_rename: TypedFunc<(i32, i32, i32, i32, i32, i32), i32>,
+    path_filestat_set_times: TypedFunc<(i32, i32, i32, i32, i64, i64, i32), i32>,
+    fd_filestat_set_times: TypedFunc<(i32, i64, i64, i32), i32>,
 }
 
 /// Per-store state of the quota.
@@ -159,6 +169,8 @@ pub(super) fn install_originals(
         fd_close: instance.get_typed_func(&mut *store, "fd_close")?,
         fd_renumber: instance.get_typed_func(&mut *store, "fd_renumber")?,
         path_rename: instance.get_typed_func(&mut *store, "path_rename")?,
+        path_filestat_set_times: instance.get_typed_func(&mut *store, "path_filestat_set_times")?,
+        fd_filestat_set_times: instance.get_typed_func(&mut *store, "fd_filestat_set_times")?,
     };
     store.data_mut().quota.originals = Some(originals);
     Ok(())
@@ -300,7 +312,7 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             if errno == ERRNO_SUCCESS
                 && let Some(new_fd) = read_u32(&mut caller, opened)
             {
-                caller.data_mut().guard.opened(fd, new_fd as i32);
+                caller.data_mut().guard.opened(fd, new_fd as i32, &name);
             }
             Ok(errno)
         },
@@ -367,6 +379,31 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
                 return Ok(ERRNO_ACCES);
             }
             call(&mut caller, &f, (fd, old, old_len, new_fd, new, new_len))
+        },
+    )?;
+    // A code file's times: in a tree whose code is linked from the instance, they are the
+    // instance's file's times.
+    linker.func_wrap(
+        WASI,
+        "path_filestat_set_times",
+        |mut caller: Caller<'_, GuestState>, fd: i32, flags: i32, path: i32, path_len: i32, atim: i64, mtim: i64, fst_flags: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.path_filestat_set_times;
+            let name = guarded_path(&mut caller, &[fd], path, path_len);
+            if caller.data().guard.refuses_set_times(fd, &name) {
+                return Ok(ERRNO_ACCES);
+            }
+            call(&mut caller, &f, (fd, flags, path, path_len, atim, mtim, fst_flags))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "fd_filestat_set_times",
+        |mut caller: Caller<'_, GuestState>, fd: i32, atim: i64, mtim: i64, fst_flags: i32| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.fd_filestat_set_times;
+            if caller.data().guard.refuses_fd_set_times(fd) {
+                return Ok(ERRNO_ACCES);
+            }
+            call(&mut caller, &f, (fd, atim, mtim, fst_flags))
         },
     )?;
     Ok(())

@@ -191,6 +191,49 @@ fn a_compiled_tree_is_loaded_not_recompiled() {
     assert_ne!(std::fs::read(changed.path().join(&outputs[0])).unwrap(), std::fs::read(compiled.path().join(&outputs[0])).unwrap());
     assert_eq!(std::fs::read(changed.path().join(&outputs[1])).unwrap(), std::fs::read(compiled.path().join(&outputs[1])).unwrap());
     assert!(session(changed.path(), false).all_passed());
+
+    // Restored bytecode is the cache's own file (a link), except in a tree with a symbolic link
+    // through which code under test could reach it by a name that is not code: there, a copy.
+    use std::os::unix::fs::MetadataExt;
+    let cached: std::collections::HashSet<u64> = std::fs::read_dir(store.path()).unwrap().flat_map(|e| std::fs::read_dir(e.unwrap().path()).unwrap()).map(|f| f.unwrap().metadata().unwrap().ino()).collect();
+    let ino = |p: std::path::PathBuf| std::fs::metadata(p).unwrap().ino();
+    assert!(outputs.iter().all(|rel| cached.contains(&ino(second.path().join(rel)))), "restored as links");
+    let aliased = pytest_project();
+    std::os::unix::fs::symlink("pkg/__pycache__/__init__.cpython-311.pyc", aliased.path().join("notes.txt")).unwrap();
+    assert!(compile(aliased.path()).is_none(), "every file is in the cache");
+    for rel in &outputs {
+        assert!(!cached.contains(&ino(aliased.path().join(rel))), "{rel} restored as a copy");
+        assert_eq!(std::fs::read(aliased.path().join(rel)).unwrap(), std::fs::read(second.path().join(rel)).unwrap(), "{rel}");
+    }
+}
+
+/// The compile step writes every `.pyc` as a new file renamed into place: one already there may
+/// be a link to the host's bytecode cache, which must be replaced, never written through.
+#[test]
+fn the_compile_step_replaces_the_files_it_writes() {
+    let rt = crate::util::runtime(PY311_O2);
+    let node_ids = vec!["tests".to_string()];
+    let limits = sweperf::Limits::default();
+    let compile = |tree: &Path| {
+        let out = sweperf::measure::compile_tree(sandbox(), &rt, &plan(tree, &node_ids, &limits), None).unwrap().expect("a compile run");
+        assert!(out.status.success(), "{out:?}");
+    };
+    let (clean, planted) = (pytest_project(), pytest_project());
+    compile(clean.path());
+    let rewritten = std::fs::read_dir(clean.path().join("tests/__pycache__")).unwrap().next().unwrap().unwrap().file_name();
+    let outputs = ["pkg/__pycache__/__init__.cpython-311.pyc".to_string(), format!("tests/__pycache__/{}", rewritten.to_string_lossy())];
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (i, rel) in outputs.iter().enumerate() {
+        let outside = elsewhere.path().join(format!("{i}.pyc"));
+        std::fs::write(&outside, "stale").unwrap();
+        std::fs::create_dir_all(planted.path().join(rel).parent().unwrap()).unwrap();
+        std::fs::hard_link(&outside, planted.path().join(rel)).unwrap();
+    }
+    compile(planted.path());
+    for (i, rel) in outputs.iter().enumerate() {
+        assert!(std::fs::read(elsewhere.path().join(format!("{i}.pyc"))).unwrap() == b"stale", "{rel} was written through its link");
+        assert_eq!(std::fs::read(planted.path().join(rel)).unwrap(), std::fs::read(clean.path().join(rel)).unwrap(), "{rel}");
+    }
 }
 
 /// A tree past `COMPILE_SPLIT_BYTES` is compiled by two guests at once, and each file gets the

@@ -260,3 +260,91 @@ fn the_results_channel_cannot_be_reached_by_name() {
     let r = evaluate(&format!("{}{}", SLOWER, init_with(link)));
     assert_eq!(r.status, InstanceStatus::Correct, "{:?} {:#?}", r.detail, r.violations);
 }
+
+/// Every file below `root` (caches included): its bytes and permission bits, or its link target.
+/// Every file's bytes, mode and modification time (nanoseconds) under `root`.
+fn snapshot_state(root: &std::path::Path) -> std::collections::BTreeMap<String, (Vec<u8>, u32, i128)> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            let rel = p.strip_prefix(root).unwrap().display().to_string();
+            if meta.is_dir() {
+                stack.push(p);
+            } else if meta.file_type().is_symlink() {
+                out.insert(rel, (std::fs::read_link(&p).unwrap().display().to_string().into_bytes(), 0, 0));
+            } else {
+                let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+                out.insert(rel, (std::fs::read(&p).unwrap(), meta.permissions().mode(), mtime));
+            }
+        }
+    }
+    out
+}
+
+fn assert_unchanged(before: &std::collections::BTreeMap<String, (Vec<u8>, u32, i128)>, root: &std::path::Path) {
+    let after = snapshot_state(root);
+    for (rel, state) in before {
+        match after.get(rel) {
+            Some(now) if now == state => {}
+            Some(now) => panic!(
+                "{rel} changed: {} bytes, mode {:o}, mtime {} -> {} bytes, mode {:o}, mtime {}",
+                state.0.len(),
+                state.1,
+                state.2,
+                now.0.len(),
+                now.1,
+                now.2
+            ),
+            None => panic!("{rel} is gone"),
+        }
+    }
+    let added: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert!(added.is_empty(), "files appeared in the instance: {added:?}");
+}
+
+#[test]
+fn a_patch_never_writes_into_the_instance() {
+    // A private tree's code files are the instance's own (hard links): a patch that modifies,
+    // deletes, renames and changes the mode of code files, edits a test (put back) and adds a
+    // conftest (removed) must leave every file of the instance's repo/ as it was.
+    let root = tempfile::tempdir().unwrap();
+    let dir = crate::eval::instances_dir(root.path(), &["kept"]).join("kept");
+    crate::util::write_tree(&dir.join("repo"), &[("tinylib/extra.py", "EXTRA = 1\n"), ("tinylib/old_name.py", "X = 1\n"), ("tinylib/table.txt", "a\nb\n")]);
+    let instance = Instance::load(&dir).unwrap();
+    let repo = instance.repo();
+    let before = snapshot_state(&repo);
+    let rename = "diff --git a/tinylib/old_name.py b/tinylib/new_name.py\nsimilarity index 50%\nrename from tinylib/old_name.py\nrename to tinylib/new_name.py\n--- a/tinylib/old_name.py\n+++ b/tinylib/new_name.py\n@@ -1 +1 @@\n-X = 1\n+X = 2\n";
+    let chmod = "diff --git a/tinylib/__init__.py b/tinylib/__init__.py\nold mode 100644\nnew mode 100755\n";
+    let patch = [
+        SLOWER.to_string(),
+        "--- a/tinylib/extra.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-EXTRA = 1\n".to_string(),
+        rename.to_string(),
+        chmod.to_string(),
+        "--- a/tinylib/table.txt\n+++ b/tinylib/table.txt\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n".to_string(),
+        replace_file(TESTS, &read(TESTS), &read(TESTS).replace("== [3, 1, 2]", "== [3, 1, 2] or True")),
+        new_file("conftest.py", "X = 1\n"),
+    ]
+    .concat();
+    let r = setup().evaluator.evaluate(&instance, "m", Some(&patch), &EvalOptions::default());
+    assert_unchanged(&before, &repo);
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+    assert_eq!(r.discarded_edits.iter().map(|d| (d.path.as_str(), d.kind)).collect::<Vec<_>>(), [("conftest.py", EditKind::Added), (TESTS, EditKind::Modified)]);
+}
+
+#[test]
+fn code_under_test_cannot_write_the_instance_through_its_tree() {
+    // The tree's unpatched code files are links to the instance's: code under test that writes,
+    // appends to, truncates, renames over, links or chmods and writes every `.py` it finds, or
+    // sets its times (by path, or through an fd opened on it), must fail on each, and leave the
+    // instance as it was (bytes, mode and modification time).
+    let attack = "import os as _os, glob as _g\n_found = _g.glob('**/*.py', recursive=True)\nif 'tests/test_dedupe.py' not in _found or 'tinylib/dedupe.py' not in _found:\n    raise SystemExit('no code found: ' + repr(_found))\n_done = []\ndef _try(_what, _f):\n    try:\n        _f()\n        _done.append((_p, _what))\n    except Exception:\n        pass\ndef _write(_path, _how):\n    with open(_path, _how) as _f:\n        _f.write(b'#')\ndef _chmod_write():\n    try:\n        _os.chmod(_p, 0o666)\n    except Exception:\n        pass\n    _write(_p, 'r+b')\ndef _replace():\n    _write('_over.txt', 'wb')\n    _os.replace('_over.txt', _p)\ndef _away():\n    _os.rename(_p, '_away.txt')\n    _write('_away.txt', 'ab')\ndef _link():\n    _os.link(_p, '_hard.txt')\n    _write('_hard.txt', 'ab')\ndef _fd_utime():\n    _fd = _os.open(_p, _os.O_RDONLY)\n    try:\n        _os.utime(_fd, (1, 1))\n    finally:\n        _os.close(_fd)\ndef _symlink():\n    _os.symlink(_p, '_soft.txt')\n    _write('_soft.txt', 'ab')\nfor _p in _found:\n    for _how in ('ab', 'r+b', 'wb', 'xb'):\n        _try(_how, lambda: _write(_p, _how))\n    _try('truncate', lambda: _os.truncate(_p, 0))\n    _try('chmod, write', _chmod_write)\n    _try('rename over', _replace)\n    _try('rename away, write', _away)\n    _try('link, write', _link)\n    _try('symlink, write', _symlink)\n    _try('utime', lambda: _os.utime(_p, (1, 1)))\n    _try('utime through an fd', _fd_utime)\nif _done:\n    raise SystemExit('wrote ' + repr(_done))\n";
+    let repo = setup().instance.repo();
+    let before = snapshot_state(&repo);
+    let r = evaluate(&init_with(attack));
+    assert_unchanged(&before, &repo);
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+}
