@@ -21,6 +21,8 @@
 //! first warm-up on they neither compile the tree nor rewrite its tests: the protocol is timed at
 //! its cheapest.
 //!
+//! SWEPERF_SCRATCH_DIR=DIR makes the private trees there (as `sweperf eval --scratch-dir`).
+//!
 //! `cargo bench --bench protocol`. Needs `python3 -m venv` and pip (pytest, pinned to the
 //! toolchain's version, and each instance's pinned requirements are installed into a venv per
 //! set of requirements under target/bench-venv*).
@@ -153,7 +155,10 @@ fn main() {
         let changed = sweperf::patch::touched_files(&inst.expert_patch).unwrap();
         forget(base.path(), &instance::repo_files(base.path()).unwrap());
         forget(patched.path(), &changed);
-        let cold_opts = EvalOptions { base_cache: false, ..EvalOptions::default() };
+        // SWEPERF_SCRATCH_DIR: where the private trees go, as `sweperf eval --scratch-dir`.
+        let scratch_dir = std::env::var_os("SWEPERF_SCRATCH_DIR").map(PathBuf::from);
+        let warm_opts = EvalOptions { scratch_dir, ..EvalOptions::default() };
+        let cold_opts = EvalOptions { base_cache: false, ..warm_opts.clone() };
         let (t, cpu) = (Instant::now(), cpu_seconds());
         let cold = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &cold_opts);
         let cold_s = t.elapsed().as_secs_f64();
@@ -161,7 +166,7 @@ fn main() {
         assert_eq!(cold.status, sweperf::InstanceStatus::Correct, "{}: {:?}", inst.id, cold.detail);
         forget(patched.path(), &changed);
         let t = Instant::now();
-        let warm = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &EvalOptions::default());
+        let warm = evaluator.evaluate(inst, "bench", Some(&inst.expert_patch), &warm_opts);
         let warm_s = t.elapsed().as_secs_f64();
         assert!(warm.base.as_ref().unwrap().cached, "the second evaluation uses the cached base");
         let session = warm.patched.as_ref().unwrap().session.wall_ms / 1000.0;

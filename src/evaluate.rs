@@ -45,6 +45,14 @@ pub struct EvalOptions {
     /// `verify` compile afresh (and still keep what they compile).
     #[serde(default = "yes")]
     pub bytecode_cache: bool,
+    /// The folder an evaluation's private trees are made in (default: the system's temporary
+    /// folder, `$TMPDIR`). Fuel does not depend on it (the guest sees the tree at a fixed path);
+    /// what it changes is the cost of creating a large repository's files, which a
+    /// memory-backed folder such as `/dev/shm` makes much cheaper on some file systems. Its
+    /// code files are hard-linked from the instance when both are on one file system, copied
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scratch_dir: Option<PathBuf>,
 }
 
 fn yes() -> bool {
@@ -58,6 +66,7 @@ impl Default for EvalOptions {
             repeat: 1,
             base_cache: true,
             bytecode_cache: true,
+            scratch_dir: None,
         }
     }
 }
@@ -98,11 +107,16 @@ struct Tree {
 }
 
 impl Tree {
-    fn copy_of(instance: &Instance) -> Result<Tree> {
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("sweperf-{}-", instance.id))
-            .tempdir()
-            .context(|| "creating a private tree".into())?;
+    fn copy_of(instance: &Instance, options: &EvalOptions) -> Result<Tree> {
+        let prefix = format!("sweperf-{}-", instance.id);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        let dir = match &options.scratch_dir {
+            Some(scratch) => builder
+                .tempdir_in(scratch)
+                .context(|| format!("creating a private tree in the scratch folder {} (--scratch-dir)", scratch.display()))?,
+            None => builder.tempdir().context(|| "creating a private tree".into())?,
+        };
         let root = dir.path().join("repo");
         instance.private_tree(&root)?;
         Ok(Tree { _dir: dir, root })
@@ -197,7 +211,7 @@ impl Evaluator {
         report.fingerprint = Some(fingerprint.clone());
 
         // Apply first: a patch that does not apply needs no measurement at all.
-        let patched_tree = Tree::copy_of(instance)?;
+        let patched_tree = Tree::copy_of(instance, options)?;
         match patch::apply(&patched_tree.root, patch) {
             Ok(method) => {
                 report.applied = true;
@@ -300,7 +314,7 @@ impl Evaluator {
             side.cached = true;
             return Ok((side, None));
         }
-        let tree = Tree::copy_of(instance)?;
+        let tree = Tree::copy_of(instance, options)?;
         // With the bytecode cache off (`--force`, verify) each side compiles its own tree.
         let prepared = options.bytecode_cache;
         if prepared {

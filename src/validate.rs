@@ -164,6 +164,7 @@ pub fn validate(evaluator: &Evaluator, instance: &Instance) -> Validation {
         repeat: 2,
         base_cache: false,
         bytecode_cache: false,
+        scratch_dir: None,
     };
     let report = evaluator.evaluate(instance, crate::predictions::GOLD, Some(&instance.expert_patch), &options);
     let mut checks = vec![check(Check::Manifest, true, None)];

@@ -258,6 +258,7 @@ pub fn verify(evaluator: &Evaluator, claims: Vec<Claim>, overrides: &Overrides, 
             repeat: 1,
             base_cache: false,
             bytecode_cache: false,
+            scratch_dir: None,
         };
         evaluator.evaluate(&p.instance, &p.claim.model, p.patch.as_deref(), &options)
     });

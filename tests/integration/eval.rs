@@ -185,3 +185,30 @@ fn bad_predictions_files_name_the_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.jsonl:2") && stderr.contains("unknown instance id `two`"), "{stderr}");
 }
+
+#[test]
+fn private_trees_are_made_in_the_scratch_folder_and_fuel_does_not_depend_on_it() {
+    let root = tempfile::tempdir().unwrap();
+    let inst = Instance::load(&instances_dir(root.path(), &["scratch"]).join("scratch")).unwrap();
+    let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
+    let fresh = EvalOptions { base_cache: false, ..EvalOptions::default() };
+    let default = evaluator.evaluate(&inst, "m", Some(&inst.expert_patch), &fresh);
+    assert_eq!(default.status, InstanceStatus::Correct, "{:?}", default.detail);
+    // Another folder, on another file system where there is a memory-backed one (the tree's code
+    // is then copied, not linked from the instance).
+    let shm = Path::new("/dev/shm");
+    let scratch = if shm.is_dir() { tempfile::tempdir_in(shm).unwrap() } else { tempfile::tempdir_in(root.path()).unwrap() };
+    let elsewhere = EvalOptions { scratch_dir: Some(scratch.path().to_path_buf()), ..fresh.clone() };
+    let moved = evaluator.evaluate(&inst, "m", Some(&inst.expert_patch), &elsewhere);
+    assert_eq!(moved.status, InstanceStatus::Correct, "{:?}", moved.detail);
+    assert_eq!(moved.fingerprint, default.fingerprint, "where the trees are is not part of the measurement");
+    let fuel = |r: &sweperf::report::InstanceReport| r.efficiency_tests.iter().map(|t| (t.nodeid.clone(), t.base_fuel, t.patched_fuel)).collect::<Vec<_>>();
+    assert_eq!(fuel(&moved), fuel(&default));
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0, "the private trees are removed after");
+    // The folder is the one used: one that does not exist fails the evaluation, naming it.
+    let missing = root.path().join("no-such-scratch");
+    let failed = evaluator.evaluate(&inst, "m", Some(&inst.expert_patch), &EvalOptions { scratch_dir: Some(missing), ..fresh });
+    assert_eq!(failed.status, InstanceStatus::Error);
+    let detail = failed.detail.unwrap_or_default();
+    assert!(detail.contains("no-such-scratch") && detail.contains("--scratch-dir"), "{detail}");
+}
