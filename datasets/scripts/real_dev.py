@@ -118,6 +118,8 @@ def choose_environment(table: dict, repo: str, version, created_at) -> str:
 def requirements(table: dict, env: str) -> list:
     for e in table.get("environments", []):
         if e["name"] == env:
+            if e.get("extends") and not e.get("requirements"):  # as sweperf expands `extends`
+                return requirements(table, e["extends"])
             out = []
             for r in e.get("requirements", []):
                 if "==" in r:
