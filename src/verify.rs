@@ -70,13 +70,16 @@ pub fn read_claims(path: &Path) -> Result<Vec<Claim>> {
     }
 }
 
-/// An auditor's own copies of the inputs.
+/// An auditor's own copies of the inputs, and where the re-run makes its private trees.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// Instances folder to use instead of the one the report names.
     pub instances_dir: Option<PathBuf>,
     /// A predictions file, or `gold`.
     pub predictions: Option<String>,
+    /// Where the private trees are made (see [`EvalOptions::scratch_dir`]; fuel does not depend
+    /// on it).
+    pub scratch_dir: Option<PathBuf>,
 }
 
 /// One field that differs: what the report says and what was found.
@@ -258,7 +261,7 @@ pub fn verify(evaluator: &Evaluator, claims: Vec<Claim>, overrides: &Overrides, 
             repeat: 1,
             base_cache: false,
             bytecode_cache: false,
-            scratch_dir: None,
+            scratch_dir: overrides.scratch_dir.clone(),
         };
         evaluator.evaluate(&p.instance, &p.claim.model, p.patch.as_deref(), &options)
     });

@@ -72,6 +72,9 @@ struct VerifyArgs {
     /// Instances re-run at once (default: the number of cores)
     #[arg(long)]
     jobs: Option<usize>,
+    /// Make the private copies of repositories in DIR (default: $TMPDIR); fuel does not depend on it
+    #[arg(long, env = "SWEPERF_SCRATCH_DIR", value_name = "DIR")]
+    scratch_dir: Option<std::path::PathBuf>,
     /// How to print what was checked and what differed
     #[arg(long, value_enum, default_value = "table")]
     format: sweperf::export::Format,
@@ -177,6 +180,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
     let overrides = Overrides {
         instances_dir: args.instances,
         predictions: args.predictions,
+        scratch_dir: args.scratch_dir,
     };
     let jobs = default_jobs(args.jobs);
     let spinner = progress::Spinner::new(&format!("verifying {} instance(s)", claims.len()));

@@ -360,15 +360,25 @@ fn a_resumed_run_writes_the_same_bytes_and_verifies() {
 
     // The summary verifies against a fresh (scripted) re-run; an edited count or gain is named.
     let claims = sweperf::verify::read_claims(&full.summary_path).unwrap();
-    let v = sweperf::verify::verify(&ev, claims, &sweperf::verify::Overrides { instances_dir: Some(dir.clone()), predictions: None }, 2).unwrap();
+    let v = sweperf::verify::verify(&ev, claims, &sweperf::verify::Overrides { instances_dir: Some(dir.clone()), ..Default::default() }, 2).unwrap();
     assert!(v.passed(), "{v:#?}");
+    // The re-run makes its trees where the auditor says (a folder that does not exist: every
+    // instance then fails, and the verification says so).
+    let claims = sweperf::verify::read_claims(&full.summary_path).unwrap();
+    let nowhere = sweperf::verify::Overrides { instances_dir: Some(dir.clone()), scratch_dir: Some(root.path().join("no-such-scratch")), ..Default::default() };
+    let v = sweperf::verify::verify(&ev, claims, &nowhere, 2).unwrap();
+    assert!(!v.passed(), "the scratch folder was not used");
+    let claims = sweperf::verify::read_claims(&full.summary_path).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let elsewhere = sweperf::verify::Overrides { instances_dir: Some(dir.clone()), scratch_dir: Some(scratch.path().to_path_buf()), ..Default::default() };
+    assert!(sweperf::verify::verify(&ev, claims, &elsewhere, 2).unwrap().passed());
     let mut doc: serde_json::Value = serde_json::from_str(&read("full")).unwrap();
     doc["instances"][0]["efficiency_tests"][0]["gain"] = serde_json::json!(0.99);
     doc["instances"][1]["efficiency_tests"][0]["patched_fuel"] = serde_json::json!(1);
     let edited = root.path().join("edited.json");
     std::fs::write(&edited, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
     let claims = sweperf::verify::read_claims(&edited).unwrap();
-    let v = sweperf::verify::verify(&ev, claims, &sweperf::verify::Overrides { instances_dir: Some(dir), predictions: None }, 2).unwrap();
+    let v = sweperf::verify::verify(&ev, claims, &sweperf::verify::Overrides { instances_dir: Some(dir), ..Default::default() }, 2).unwrap();
     assert!(!v.passed());
     let fields: Vec<String> = v.result_differences.iter().map(|d| format!("{}: {}", d.instance_id, d.field)).collect();
     assert!(fields.contains(&format!("a: {LARGE} gain (recomputed from the report's fuel counts)")), "{fields:?}");
