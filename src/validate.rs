@@ -157,14 +157,15 @@ pub fn manifest_failure(folder: &str, error: &crate::Error) -> Validation {
     }
 }
 
-/// Runs every check on one loaded instance.
-pub fn validate(evaluator: &Evaluator, instance: &Instance) -> Validation {
+/// Runs every check on one loaded instance, making its private trees in `scratch_dir` (see
+/// [`EvalOptions::scratch_dir`]; `None`: the system's temporary folder).
+pub fn validate(evaluator: &Evaluator, instance: &Instance, scratch_dir: Option<&std::path::Path>) -> Validation {
     let options = EvalOptions {
         seed: 0,
         repeat: 2,
         base_cache: false,
         bytecode_cache: false,
-        scratch_dir: None,
+        scratch_dir: scratch_dir.map(|d| d.to_path_buf()),
     };
     let report = evaluator.evaluate(instance, crate::predictions::GOLD, Some(&instance.expert_patch), &options);
     let mut checks = vec![check(Check::Manifest, true, None)];

@@ -32,6 +32,17 @@ fn validate_names_the_instance_and_the_check_that_failed() {
     assert!(stderr.contains("FAIL  slow-base: base passes its tests"), "{stderr}");
     assert!(stderr.contains("FAIL  bad-manifest: manifest is valid") && stderr.contains("speedup"), "{stderr}");
     assert!(stderr.contains("1 of 4 instance(s) valid"), "{stderr}");
+
+    // The private trees go where --scratch-dir says: a folder that does not exist fails the
+    // good instance too, and one that exists does not.
+    let missing = root.path().join("no-such-scratch");
+    let out = sweperf_cmd().args(["validate", "--instance-ids", "good", "--instances"]).arg(&dir).arg("--scratch-dir").arg(&missing).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no-such-scratch"), "{stderr}");
+    let scratch = tempfile::tempdir().unwrap();
+    let out = sweperf_cmd().args(["validate", "--instance-ids", "good", "--instances"]).arg(&dir).arg("--scratch-dir").arg(scratch.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn bundled() -> &'static Path {
