@@ -47,10 +47,8 @@ pub struct EvalArgs {
     /// Measure every side N times and fail if any fuel count differs
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub repeat: u32,
-    /// Make the private copies of repositories in DIR (default: $TMPDIR). Fuel does not depend
-    /// on it; a memory-backed folder (/dev/shm) makes large repositories cheaper to evaluate
-    #[arg(long, env = "SWEPERF_SCRATCH_DIR", value_name = "DIR")]
-    pub scratch_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub scratch: super::ScratchArgs,
 }
 
 /// A SWE-Perf-format dataset and the user's clones of its repositories.
@@ -184,7 +182,7 @@ pub fn eval(args: EvalArgs) -> Result<i32> {
             repeat: args.repeat,
             base_cache: !args.force,
             bytecode_cache: !args.force,
-            scratch_dir: args.scratch_dir.clone(),
+            scratch_dir: args.scratch.scratch_dir.clone(),
         },
     };
     let sources = RunSources {

@@ -72,12 +72,20 @@ struct VerifyArgs {
     /// Instances re-run at once (default: the number of cores)
     #[arg(long)]
     jobs: Option<usize>,
-    /// Make the private copies of repositories in DIR (default: $TMPDIR); fuel does not depend on it
-    #[arg(long, env = "SWEPERF_SCRATCH_DIR", value_name = "DIR")]
-    scratch_dir: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    scratch: ScratchArgs,
     /// How to print what was checked and what differed
     #[arg(long, value_enum, default_value = "table")]
     format: sweperf::export::Format,
+}
+
+/// Where `eval`, `validate` and `verify` make an evaluation's private trees.
+#[derive(Args, Clone)]
+pub(crate) struct ScratchArgs {
+    /// Make the private copies of repositories in DIR (default: $TMPDIR). Fuel does not depend
+    /// on it; a memory-backed folder (/dev/shm) makes large repositories cheaper to evaluate
+    #[arg(long, env = "SWEPERF_SCRATCH_DIR", value_name = "DIR")]
+    pub scratch_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -180,7 +188,7 @@ fn verify(args: VerifyArgs) -> Result<i32> {
     let overrides = Overrides {
         instances_dir: args.instances,
         predictions: args.predictions,
-        scratch_dir: args.scratch_dir,
+        scratch_dir: args.scratch.scratch_dir,
     };
     let jobs = default_jobs(args.jobs);
     let spinner = progress::Spinner::new(&format!("verifying {} instance(s)", claims.len()));

@@ -28,9 +28,8 @@ pub struct ValidateArgs {
     /// Print the validations as JSON
     #[arg(long)]
     json: bool,
-    /// Make the private copies of repositories in DIR (default: $TMPDIR); fuel does not depend on it
-    #[arg(long, env = "SWEPERF_SCRATCH_DIR", value_name = "DIR")]
-    scratch_dir: Option<PathBuf>,
+    #[command(flatten)]
+    scratch: super::ScratchArgs,
 }
 
 /// `validate --dataset FILE` without clones: every malformed record, all at once.
@@ -82,7 +81,7 @@ pub fn validate(args: ValidateArgs) -> Result<i32> {
     let jobs = super::default_jobs(args.jobs);
     let results: Vec<Validation> = parallel_map(&loaded, jobs, |(folder, instance)| {
         let v = match instance {
-            Ok(instance) => validate::validate(&evaluator, instance, args.scratch_dir.as_deref()),
+            Ok(instance) => validate::validate(&evaluator, instance, args.scratch.scratch_dir.as_deref()),
             Err(e) => validate::manifest_failure(folder, e),
         };
         bar.inc(1);
