@@ -476,17 +476,43 @@ def write_records(out: Path, by_commit: dict) -> list:
     order = [e["commit"] for e in tomllib.loads(COMMITS.read_text())["commit"]]
     rank = lambda r: next((i for i, c in enumerate(order) if r["commit"].startswith(c)), len(order))
     records = sorted(by_commit.values(), key=rank)
+    save_records(out, records)
+    return records
+
+
+def save_records(out: Path, records: list):
+    """Writes `records` to `out`, one JSON object per line, replacing it whole (an interrupted
+    write leaves the old file)."""
     tmp = out.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(r) + "\n" for r in records))
     tmp.replace(out)
-    return records
+
+
+def selected(only, ident: str, commit: str) -> bool:
+    """Whether `--only` names this commit entry or record: part of its id, or a prefix of its
+    commit (or the commit, written short, a prefix of the argument)."""
+    return any(o in ident or commit.startswith(o) or o.startswith(commit) for o in only)
+
+
+def record_base(r, mirrors: Path, work: Path, table: dict, entries: list):
+    """(mirror, native python, base tree) for record `r`: the venv of the environment it was
+    measured in (plus its commit entry's `native_requirements`), and its base commit unpacked
+    under `work` with the test patch applied."""
+    m = mirror(mirrors, r["repo"])
+    env = r.get("environment") or choose_environment(table, r["repo"], r.get("version"), r.get("created_at"))
+    entry = next((e for e in entries if r["commit"].startswith(e["commit"])), {})
+    python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
+    base = work / "trees" / r["instance_id"] / "base"
+    unpack(m, r["base_commit"], base)
+    apply_patch(base, r["test_patch"])
+    return m, python, base
 
 
 def cmd_build(args):
     table = tomllib.loads(ENV_TABLE.read_text())
     entries = tomllib.loads(COMMITS.read_text())["commit"]
     if args.only:
-        entries = [e for e in entries if any(o in (e.get("id") or "") or e["commit"].startswith(o) or o.startswith(e["commit"]) for o in args.only)]
+        entries = [e for e in entries if selected(args.only, e.get("id") or "", e["commit"])]
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     out = Path(args.out)
@@ -522,20 +548,15 @@ def cmd_correctness(args):
     """Recomputes `correctness_test` of the records in --out: one native run of the efficiency
     tests' files on the base (plus test_patch)."""
     table = tomllib.loads(ENV_TABLE.read_text())
+    entries = tomllib.loads(COMMITS.read_text())["commit"]
     out = Path(args.out)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     records = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
     for r in records:
-        if args.only and not any(o in r["instance_id"] or r["commit"].startswith(o) for o in args.only):
+        if args.only and not selected(args.only, r["instance_id"], r["commit"]):
             continue
-        m = mirror(Path(args.mirrors), r["repo"])
-        env = r.get("environment") or choose_environment(table, r["repo"], r.get("version"), r.get("created_at"))
-        entry = next((e for e in tomllib.loads(COMMITS.read_text())["commit"] if r["commit"].startswith(e["commit"])), {})
-        python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
-        base = work / "trees" / r["instance_id"] / "base"
-        unpack(m, r["base_commit"], base)
-        apply_patch(base, r["test_patch"])
+        m, python, base = record_base(r, Path(args.mirrors), work, table, entries)
         files = sorted({t.split("::")[0] for t in r["efficiency_test"]})
         not_passed = set()
         times = run_pytest(python, base, files, work, 900, not_passed)
@@ -546,7 +567,7 @@ def cmd_correctness(args):
         log(f"{r['instance_id']}: {len(times)} passed, {len(not_passed)} not; correctness_test "
             f"{'= the files' if c is None else f'{len(c)} tests'}")
         shutil.rmtree(work / "trees" / r["instance_id"], ignore_errors=True)
-    out.write_text("".join(json.dumps(x) + "\n" for x in records))
+    save_records(out, records)
 
 
 def cmd_confirm(args):
@@ -560,17 +581,12 @@ def cmd_confirm(args):
     records = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
     removed, changed = [], []
     for r in list(records):
-        if args.only and not any(o in r["instance_id"] or r["commit"].startswith(o) for o in args.only):
+        if args.only and not selected(args.only, r["instance_id"], r["commit"]):
             continue
         log(f"== {r['instance_id']}: {len(r['efficiency_test'])} efficiency test(s)")
         try:
-            m = mirror(Path(args.mirrors), r["repo"])
-            env = r.get("environment") or choose_environment(table, r["repo"], r.get("version"), r.get("created_at"))
-            entry = next((e for e in entries if r["commit"].startswith(e["commit"])), {})
-            python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
-            base, head = work / "trees" / r["instance_id"] / "base", work / "trees" / r["instance_id"] / "head"
-            unpack(m, r["base_commit"], base)
-            apply_patch(base, r["test_patch"])
+            m, python, base = record_base(r, Path(args.mirrors), work, table, entries)
+            head = base.parent / "head"
             unpack(m, r["commit"], head)
             tests = list(r["efficiency_test"])
             confirmed, dropped = confirm(python, base, head, tests, work, args.rounds, args.min_gain, len(tests))
@@ -590,9 +606,7 @@ def cmd_confirm(args):
             r["efficiency_test"] = list(confirmed)
             r["native"] = dict(r.get("native", {}), python=sys.version.split()[0], rounds=args.rounds, timed=TIMED,
                                tests=confirmed)
-        tmp = out.with_suffix(".tmp")
-        tmp.write_text("".join(json.dumps(x) + "\n" for x in records))
-        tmp.replace(out)  # after each record: a long run can be interrupted
+        save_records(out, records)  # after each record: a long run can be interrupted
     log(f"{len(records)} record(s) in {out}; fewer efficiency tests: {', '.join(changed) or 'none'}; "
         f"removed (none confirmed): {', '.join(removed) or 'none'}")
     if removed:
