@@ -250,12 +250,12 @@ impl Instance {
     }
 
     /// A private tree of the repository in `dest` (created), for one evaluation, without caches:
-    /// its Python code hard-linked from `repo/` (copied where linking fails, or where a symbolic
-    /// link in the repository could reach code under another name), everything else copied, and
-    /// symbolic links as links. A code file of the tree *is* the instance's file: replace it (a
-    /// new file renamed over it, or removed first), never open it for writing. sweperf's own
-    /// writers (the `tree` module) only ever replace, and the measured session's code guard lets
-    /// no guest write code.
+    /// its files hard-linked from `repo/` (copied where linking fails, or where a symbolic link in
+    /// the repository could reach code under another name), and symbolic links as links. A file
+    /// of the tree *is* the instance's file: replace it (a new file renamed over it, or removed
+    /// first), never open it for writing. sweperf's own writers (the `tree` module) only ever
+    /// replace; in the measured session the code guard lets no guest write code, and the sandbox
+    /// gives the guest its own copy of a data file before it changes one.
     ///
     /// Errors: [`Error::Io`] when a file cannot be read, linked or written.
     pub fn private_tree(&self, dest: &Path) -> Result<()> {

@@ -1,13 +1,14 @@
 //! Private trees: the copies of an instance's repository that an evaluation patches, compiles
 //! and measures, and every write sweperf itself makes into one.
 //!
-//! A tree's Python code (what the code guard calls code: [`crate::sandbox::is_code`]) is
-//! hard-linked from the instance's snapshot rather than copied, since creating thousands of files
-//! was most of a large repository's warm evaluation; data (anything else) is copied, since the
-//! guest may write it. A linked file *is* the snapshot's file, reused by every later evaluation,
-//! so nothing may ever write into it. The guest cannot: the measured session's code guard refuses
-//! every write to code, and the compile step only writes bytecode, each file new and renamed into
-//! place. sweperf's own writers (patch application, the restored tests, bytecode restored from
+//! A tree's files are hard-linked from the instance's snapshot rather than copied, since
+//! creating thousands of files was most of a large repository's warm evaluation (on ext4, an
+//! inode allocation each). A linked file *is* the snapshot's file, reused by every later
+//! evaluation, so nothing may ever write into it. The guest cannot: in the measured session the
+//! code guard refuses every write to code (what it calls code: [`crate::sandbox::is_code`]), and
+//! before the guest changes a data file the sandbox replaces it with a copy of its own
+//! ("unsharing"; the sandbox's `unshare`); the compile step only writes bytecode, each file new
+//! and renamed into place. sweperf's own writers (patch application, the restored tests, bytecode restored from
 //! the cache) all write through [`write`], [`copy`] and [`link`], which only ever create a file:
 //! under a free name, or beside the taken one and renamed over it. None of them opens an existing
 //! file for writing, so a link is replaced, never written through. Removing a file only unlinks
@@ -30,12 +31,12 @@ use crate::sandbox::is_code;
 type Linker<'a> = dyn Fn(&Path, &Path) -> io::Result<()> + 'a;
 
 /// Fills `dest` with the snapshot `src` (files, and symbolic links as links), skipping cache
-/// folders: with `link_code`, code hard-linked where the snapshot allows it (and copied where
-/// linking fails); everything else copied.
+/// folders: with `link`, files hard-linked where the snapshot allows it (and copied where linking
+/// fails); else copied.
 ///
 /// Errors: [`crate::Error::Io`] when a file cannot be read or written.
-pub(crate) fn populate(src: &Path, dest: &Path, link_code: bool) -> Result<()> {
-    populate_with(src, dest, link_code.then_some(&|from: &Path, to: &Path| fs::hard_link(from, to)))
+pub(crate) fn populate(src: &Path, dest: &Path, link: bool) -> Result<()> {
+    populate_with(src, dest, link.then_some(&|from: &Path, to: &Path| fs::hard_link(from, to)))
 }
 
 fn populate_with(src: &Path, dest: &Path, hard_link: Option<&Linker<'_>>) -> Result<()> {
@@ -58,7 +59,7 @@ fn populate_with(src: &Path, dest: &Path, hard_link: Option<&Linker<'_>>) -> Res
         if ty.is_symlink() {
             let target = fs::read_link(&from).context(|| format!("reading link {}", from.display()))?;
             std::os::unix::fs::symlink(&target, &to).context(|| format!("linking {}", to.display()))?;
-        } else if let Some(hard_link) = hard_link.filter(|_| linking && is_code(rel)) {
+        } else if let Some(hard_link) = hard_link.filter(|_| linking) {
             // A tree on which one link fails (another file system) is copied from then on.
             linking = link_with(&from, &to, hard_link)?;
         } else {
@@ -171,17 +172,13 @@ mod tests {
     }
 
     #[test]
-    fn code_is_linked_and_data_copied() {
+    fn files_are_linked() {
         let src = snapshot();
         let dest = tempfile::tempdir().unwrap();
         let tree = dest.path().join("repo");
         populate(src.path(), &tree, true).unwrap();
-        for code in ["pkg/mod.py", "tests/test_a.py"] {
-            assert_eq!(ino(&src.path().join(code)), ino(&tree.join(code)), "{code} is the snapshot's file");
-        }
-        for data in ["pkg/data.json", "README.md"] {
-            assert_ne!(ino(&src.path().join(data)), ino(&tree.join(data)), "{data} is a copy");
-            assert_eq!(fs::read(src.path().join(data)).unwrap(), fs::read(tree.join(data)).unwrap());
+        for rel in ["pkg/mod.py", "tests/test_a.py", "pkg/data.json", "README.md"] {
+            assert_eq!(ino(&src.path().join(rel)), ino(&tree.join(rel)), "{rel} is the snapshot's file");
         }
         assert!(!tree.join("pkg/__pycache__").exists(), "caches are not part of a tree");
         // A plain copy (`instance::copy_tree`) links nothing.

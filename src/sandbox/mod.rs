@@ -15,6 +15,7 @@ mod output;
 mod quota;
 mod scratch;
 mod shims;
+mod unshare;
 
 use std::collections::HashMap;
 use std::fs;
@@ -572,7 +573,7 @@ impl Sandbox {
         })
     }
 
-    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx, guarded: Vec<i32>) -> Result<(Status, u64, bool, u64, ClockLog)> {
+    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx, guarded: Vec<(i32, PathBuf)>) -> Result<(Status, u64, bool, u64, ClockLog)> {
         let limits = &request.limits;
         let state = GuestState {
             wasi,
@@ -713,9 +714,14 @@ impl GuestLayout {
         Ok(GuestLayout { _scratch: scratch, preopens })
     }
 
-    /// The fds of the preopens the code guard covers: WASI numbers preopens from 3, in order.
-    fn guarded_fds(&self) -> Vec<i32> {
-        (3..).zip(&self.preopens).filter(|(_, (_, _, access))| *access == Access::ReadWriteData).map(|(fd, _)| fd).collect()
+    /// The fds of the preopens the code guard covers, with their host folders: WASI numbers
+    /// preopens from 3, in order.
+    fn guarded_fds(&self) -> Vec<(i32, PathBuf)> {
+        (3..)
+            .zip(&self.preopens)
+            .filter(|(_, (_, _, access))| *access == Access::ReadWriteData)
+            .map(|(fd, (host, _, _))| (fd, host.clone()))
+            .collect()
     }
 
     fn wasi_ctx(&self, runtime: &LoadedRuntime, request: &RunRequest, stdout: &CappedPipe, stderr: &CappedPipe) -> Result<WasiP1Ctx> {

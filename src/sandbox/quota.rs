@@ -10,7 +10,9 @@
 //! `ENOSPC`, as a full disk would, and the store remembers it so that a run that then fails is
 //! reported as [`super::Status::DiskLimit`].
 //!
-//! The same shims enforce the code guard (see `guard`), which they ask before each call.
+//! The same shims enforce the code guard (see `guard`), which they ask before each call, and
+//! unshare a data file linked from the instance before a call that would change it (see
+//! `unshare`): a shared file's times are left as they are (the guest sees fixed times anyway).
 //!
 //! The originals are reached through a wasm trampoline (see `shims`), and every call through it
 //! gives back the fuel the trampoline used: the quota must not move a fuel count. This module
@@ -26,6 +28,10 @@ const WASI: &str = "wasi_snapshot_preview1";
 const ERRNO_SUCCESS: i32 = 0;
 const ERRNO_NOSPC: i32 = 51;
 const OFLAGS_CREAT: i32 = 1;
+const OFLAGS_EXCL: i32 = 4;
+const LOOKUPFLAGS_SYMLINK_FOLLOW: i32 = 1;
+const FILETYPE_REGULAR_FILE: u8 = 4;
+const FILESTAT_SIZE: u32 = 64;
 const IOVEC_SIZE: usize = 8;
 
 /// What creating one file, folder or link costs against the quota: one file-system block.
@@ -46,6 +52,8 @@ const TRAMPOLINE_WAT: &str = r#"
   (import "wasi" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi" "path_filestat_set_times" (func $path_filestat_set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
   (import "wasi" "fd_filestat_set_times" (func $fd_filestat_set_times (param i32 i64 i64 i32) (result i32)))
+  (import "wasi" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi" "fd_filestat_get" (func $fd_filestat_get (param i32 i32) (result i32)))
   (import "guest" "memory" (memory 0))
   (export "memory" (memory 0))
   (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
@@ -70,10 +78,15 @@ const TRAMPOLINE_WAT: &str = r#"
     local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 call $path_filestat_set_times)
   (func (export "fd_filestat_set_times") (param i32 i64 i64 i32) (result i32)
     local.get 0 local.get 1 local.get 2 local.get 3 call $fd_filestat_set_times)
+  (func (export "path_filestat_get") (param i32 i32 i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 call $path_filestat_get)
+  (func (export "fd_filestat_get") (param i32 i32) (result i32)
+    local.get 0 local.get 1 call $fd_filestat_get)
 )
 "#;
 
-const SHADOWED: [&str; 11] = [
+/// The originals the trampoline reaches: those shadowed here, and the two stats `unshare` needs.
+const ORIGINALS: [&str; 13] = [
     "fd_write",
     "fd_pwrite",
     "path_open",
@@ -85,6 +98,8 @@ const SHADOWED: [&str; 11] = [
     "path_rename",
     "path_filestat_set_times",
     "fd_filestat_set_times",
+    "path_filestat_get",
+    "fd_filestat_get",
 ];
 
 type PathOpenParams = (i32, i32, i32, i32, i32, i64, i64, i32, i32);
@@ -102,6 +117,8 @@ struct Originals {
     path_rename: TypedFunc<(i32, i32, i32, i32, i32, i32), i32>,
     path_filestat_set_times: TypedFunc<(i32, i32, i32, i32, i64, i64, i32), i32>,
     fd_filestat_set_times: TypedFunc<(i32, i64, i64, i32), i32>,
+    path_filestat_get: TypedFunc<(i32, i32, i32, i32, i32), i32>,
+    fd_filestat_get: TypedFunc<(i32, i32), i32>,
 }
 
 /// Per-store state of the quota.
@@ -158,7 +175,7 @@ pub(super) fn install_originals(
     trampoline: &Module,
     guest: &Instance,
 ) -> wasmtime::Result<()> {
-    let instance = super::shims::instantiate_trampoline(store, plain, trampoline, guest, &SHADOWED)?;
+    let instance = super::shims::instantiate_trampoline(store, plain, trampoline, guest, &ORIGINALS)?;
     let originals = Originals {
         fd_write: instance.get_typed_func(&mut *store, "fd_write")?,
         fd_pwrite: instance.get_typed_func(&mut *store, "fd_pwrite")?,
@@ -171,6 +188,8 @@ pub(super) fn install_originals(
         path_rename: instance.get_typed_func(&mut *store, "path_rename")?,
         path_filestat_set_times: instance.get_typed_func(&mut *store, "path_filestat_set_times")?,
         fd_filestat_set_times: instance.get_typed_func(&mut *store, "fd_filestat_set_times")?,
+        path_filestat_get: instance.get_typed_func(&mut *store, "path_filestat_get")?,
+        fd_filestat_get: instance.get_typed_func(&mut *store, "fd_filestat_get")?,
     };
     store.data_mut().quota.originals = Some(originals);
     Ok(())
@@ -269,6 +288,78 @@ fn create(
     Ok(errno)
 }
 
+/// What `unshare` needs of a file, from the original stat (host values, unnormalised).
+struct RawStat {
+    identity: u64,
+    regular: bool,
+    nlink: u64,
+}
+
+/// Calls an original stat that writes a filestat at the pointer it is given, lending it 64
+/// bytes of guest memory (put back after) that do not overlap `avoid` (the path it reads).
+/// `None` when the call fails (no such file: what the guest's own call will find too).
+fn raw_stat(
+    caller: &mut Caller<'_, GuestState>,
+    avoid: (u32, u32),
+    stat: impl FnOnce(&mut Caller<'_, GuestState>, i32) -> wasmtime::Result<i32>,
+) -> wasmtime::Result<Option<RawStat>> {
+    let Some(memory) = caller.get_export("memory").and_then(Extern::into_memory) else { return Ok(None) };
+    let size = memory.data_size(&*caller) as u64;
+    let (start, end) = (u64::from(avoid.0), u64::from(avoid.0) + u64::from(avoid.1));
+    let buf = [0, end.next_multiple_of(8)]
+        .into_iter()
+        .find(|&b| b + u64::from(FILESTAT_SIZE) <= size && (b + u64::from(FILESTAT_SIZE) <= start || b >= end));
+    let Some(buf) = buf else { return Ok(None) };
+    let at = buf as usize..buf as usize + FILESTAT_SIZE as usize;
+    let saved = memory.data(&*caller)[at.clone()].to_vec();
+    let errno = stat(caller, buf as i32);
+    let bytes = memory.data(&*caller)[at.clone()].to_vec();
+    memory.data_mut(&mut *caller)[at].copy_from_slice(&saved);
+    if errno? != ERRNO_SUCCESS {
+        return Ok(None);
+    }
+    let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+    Ok(Some(RawStat {
+        identity: u64_at(8),
+        regular: bytes[16] == FILETYPE_REGULAR_FILE,
+        nlink: u64_at(24),
+    }))
+}
+
+fn raw_path_stat(caller: &mut Caller<'_, GuestState>, fd: i32, flags: i32, path: i32, path_len: i32) -> wasmtime::Result<Option<RawStat>> {
+    let f = originals(caller)?.path_filestat_get;
+    raw_stat(caller, (path as u32, path_len as u32), |c, buf| call(c, &f, (fd, flags, path, path_len, buf)))
+}
+
+/// Whether a stat found a file that may be shared with the instance.
+fn shared(caller: &Caller<'_, GuestState>, stat: &Option<RawStat>) -> bool {
+    stat.as_ref().is_some_and(|s| s.regular && caller.data().guard.may_share(s.nlink, s.identity))
+}
+
+/// Before a call that changes the file `name` (at `path`, `path_len` in guest memory) below the
+/// guarded `fd`: makes a file shared with the instance the guest's own (see `unshare`). `Some`
+/// errno refuses the call: the file is still shared.
+fn unshare_before(caller: &mut Caller<'_, GuestState>, fd: i32, flags: i32, (path, path_len): (i32, i32), name: &str) -> wasmtime::Result<Option<i32>> {
+    let before = raw_path_stat(caller, fd, flags, path, path_len)?;
+    if !shared(caller, &before) {
+        return Ok(None);
+    }
+    let old = before.map(|s| s.identity).unwrap_or_default();
+    let place = caller.data().guard.place(fd).cloned();
+    let replaced = place
+        .and_then(|p| p.rel.map(|rel| (p.root, rel)))
+        .is_some_and(|(root, rel)| super::unshare::unshare(&root, &rel, name, flags & LOOKUPFLAGS_SYMLINK_FOLLOW != 0, old).unwrap_or(false));
+    let after = raw_path_stat(caller, fd, flags, path, path_len)?;
+    if shared(caller, &after) {
+        return Ok(Some(ERRNO_ACCES));
+    }
+    if replaced && let Some(now) = after {
+        // The guest's inode numbers stay what they were, as when a copy is written in place.
+        caller.data_mut().shims.alias(now.identity, old);
+    }
+    Ok(None)
+}
+
 /// Shadows the writing WASI functions in `linker` (which must already hold WASI and allow
 /// shadowing).
 pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()> {
@@ -308,6 +399,14 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             if caller.data().guard.refuses_open(fd, &name, oflags, base) {
                 return Ok(ERRNO_ACCES);
             }
+            let exclusive = oflags & (OFLAGS_CREAT | OFLAGS_EXCL) == OFLAGS_CREAT | OFLAGS_EXCL;
+            if caller.data().guard.covers(fd)
+                && super::guard::writes(oflags, base)
+                && !exclusive
+                && let Some(errno) = unshare_before(&mut caller, fd, dirflags, (path, path_len), &name)?
+            {
+                return Ok(errno);
+            }
             let errno = create(&mut caller, oflags & OFLAGS_CREAT != 0, |c| call(c, &f, params))?;
             if errno == ERRNO_SUCCESS
                 && let Some(new_fd) = read_u32(&mut caller, opened)
@@ -346,7 +445,20 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             if caller.data().guard.refuses_link(old_fd, &source, new_fd, &name) {
                 return Ok(ERRNO_ACCES);
             }
-            create(&mut caller, true, |c| call(c, &f, (old_fd, flags, old, old_len, new_fd, new, new_len)))
+            // A file of the guest's own (one name) linked again stays its own: writing it
+            // through either name must not unshare it.
+            let own = if caller.data().guard.covers(old_fd) {
+                raw_path_stat(&mut caller, old_fd, flags, old, old_len)?.filter(|s| s.regular && s.nlink == 1)
+            } else {
+                None
+            };
+            let errno = create(&mut caller, true, |c| call(c, &f, (old_fd, flags, old, old_len, new_fd, new, new_len)))?;
+            if errno == ERRNO_SUCCESS
+                && let Some(own) = own
+            {
+                caller.data_mut().guard.guest_linked(own.identity);
+            }
+            Ok(errno)
         },
     )?;
     // A closed stdio fd is reused by the next open: from then on it is a file like any other.
@@ -392,6 +504,14 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             if caller.data().guard.refuses_set_times(fd, &name) {
                 return Ok(ERRNO_ACCES);
             }
+            // A data file shared with the instance keeps its times: the guest sees every file's
+            // times fixed (see `shims`), so it cannot tell.
+            if caller.data().guard.covers(fd) {
+                let stat = raw_path_stat(&mut caller, fd, flags, path, path_len)?;
+                if shared(&caller, &stat) {
+                    return Ok(ERRNO_SUCCESS);
+                }
+            }
             call(&mut caller, &f, (fd, flags, path, path_len, atim, mtim, fst_flags))
         },
     )?;
@@ -402,6 +522,13 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             let f = originals(&caller)?.fd_filestat_set_times;
             if caller.data().guard.refuses_fd_set_times(fd) {
                 return Ok(ERRNO_ACCES);
+            }
+            if caller.data().guard.covers(fd) {
+                let stat_fn = originals(&caller)?.fd_filestat_get;
+                let stat = raw_stat(&mut caller, (0, 0), |c, buf| call(c, &stat_fn, (fd, buf)))?;
+                if shared(&caller, &stat) {
+                    return Ok(ERRNO_SUCCESS);
+                }
             }
             call(&mut caller, &f, (fd, atim, mtim, fst_flags))
         },

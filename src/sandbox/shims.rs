@@ -110,6 +110,8 @@ pub(super) struct ShimState {
     pub slept_ns: u64,
     pub clock_log: ClockLog,
     inodes: HashMap<u64, u64>,
+    /// Host inodes that stand for another (a file unshared: see `unshare`).
+    aliases: HashMap<u64, u64>,
     listings: HashMap<i32, Vec<DirEntry>>,
     pub originals: Option<Originals>,
 }
@@ -131,8 +133,16 @@ impl ShimState {
 
     /// The guest's inode for a host inode hash: 1, 2, 3... in the order the guest first sees them.
     fn inode(&mut self, host: u64) -> u64 {
+        let host = self.aliases.get(&host).copied().unwrap_or(host);
         let next = self.inodes.len() as u64 + 1;
         *self.inodes.entry(host).or_insert(next)
+    }
+
+    /// The host inode hash `new` now stands for `old`: the guest sees one inode, as it would
+    /// have had the file been written in place.
+    pub fn alias(&mut self, new: u64, old: u64) {
+        let old = self.aliases.get(&old).copied().unwrap_or(old);
+        self.aliases.insert(new, old);
     }
 }
 
@@ -508,5 +518,11 @@ mod tests {
         assert_eq!(s.inode(987), 1);
         assert_eq!(s.inode(5), 2);
         assert_eq!(s.inode(987), 1);
+        // An unshared file keeps its number, and takes none of its own.
+        s.alias(31, 5);
+        s.alias(32, 31);
+        assert_eq!((s.inode(31), s.inode(32), s.inode(7)), (2, 2, 3));
+        s.alias(40, 8);
+        assert_eq!((s.inode(40), s.inode(8), s.inode(9)), (4, 4, 5), "numbered when first seen, under either name");
     }
 }

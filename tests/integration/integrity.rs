@@ -348,3 +348,65 @@ fn code_under_test_cannot_write_the_instance_through_its_tree() {
     assert_unchanged(&before, &repo);
     assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
 }
+
+#[test]
+fn code_under_test_writes_its_own_copies_of_the_instances_data() {
+    // A tree's data files are links to the instance's too: code under test may change them (test
+    // suites write where they run), and must see what it wrote, but each change lands in a copy
+    // of its own, never in the instance (bytes, mode and modification time), and the file keeps
+    // the inode number the guest saw. A hard link out of the tree is refused (nothing would
+    // unshare the file there); the guest's own hard links stay one file.
+    let root = tempfile::tempdir().unwrap();
+    let dir = crate::eval::instances_dir(root.path(), &["data"]).join("data");
+    let files: Vec<(String, &str)> = (0..16).map(|i| (format!("tinylib/data/d{i}.txt"), "original\n")).collect();
+    let data: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    crate::util::write_tree(&dir.join("repo"), &data);
+    let instance = Instance::load(&dir).unwrap();
+    let repo = instance.repo();
+    let before = snapshot_state(&repo);
+    let attack = r#"import os as _os
+def _attack():
+    _errors = []
+    _n = [0]
+    def _file():
+        _p = 'tinylib/data/d%d.txt' % _n[0]
+        _n[0] += 1
+        if open(_p, 'rb').read() != b'original\n':
+            _errors.append(('not original', _p))
+        return _p
+    def _expect(_p, _want):
+        _got = open(_p, 'rb').read()
+        if _got != _want:
+            _errors.append((_p, _got, _want))
+    def _w(_p, _how, _data=b'#'):
+        with open(_p, _how) as _f:
+            _f.write(_data)
+    _p = _file(); _w(_p, 'ab'); _expect(_p, b'original\n#')
+    _p = _file(); _w(_p, 'r+b'); _expect(_p, b'#riginal\n')
+    _p = _file(); _w(_p, 'wb'); _expect(_p, b'#')
+    _p = _file(); _os.truncate(_p, 3); _expect(_p, b'ori')
+    _p = _file(); _i = _os.stat(_p).st_ino; _w(_p, 'ab')
+    if _os.stat(_p).st_ino != _i:
+        _errors.append(('inode changed', _p))
+    _p = _file(); _os.utime(_p, (1, 1))
+    _fd = _os.open(_p, _os.O_RDONLY); _os.utime(_fd, (2, 2)); _os.close(_fd)
+    _p = _file(); _os.link(_p, 'tinylib/data/hard.txt'); _w('tinylib/data/hard.txt', 'ab'); _expect('tinylib/data/hard.txt', b'original\n#')
+    _p = _file(); _os.symlink(_os.path.basename(_p), 'tinylib/data/soft.txt'); _w('tinylib/data/soft.txt', 'ab'); _expect(_p, b'original\n#')
+    _p = _file(); _os.rename(_p, 'tinylib/data/away.txt'); _w('tinylib/data/away.txt', 'ab'); _expect('tinylib/data/away.txt', b'original\n#')
+    _p = _file()
+    try:
+        _os.link(_p, '/tmp/out.txt')
+        _errors.append(('linked out of the tree', _p))
+    except OSError:
+        pass
+    _w('tinylib/data/own.txt', 'wb', b'a'); _os.link('tinylib/data/own.txt', 'tinylib/data/own2.txt')
+    _w('tinylib/data/own2.txt', 'ab', b'b'); _expect('tinylib/data/own.txt', b'ab')
+    if _errors:
+        raise SystemExit('unshare: ' + repr(_errors))
+_attack()
+"#;
+    let r = setup().evaluator.evaluate(&instance, "m", Some(&init_with(attack)), &EvalOptions::default());
+    assert_unchanged(&before, &repo);
+    let out = r.patched.as_ref().map(|p| format!("{}{}", p.session.stdout, p.session.stderr)).unwrap_or_default();
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}\n{out}", r.detail);
+}
