@@ -1,9 +1,10 @@
 //! Evaluating one patch on one instance: private trees, base and patched measurements, the
 //! integrity checks, and the instance's scores (Apply, Correctness, Performance in fuel).
 //!
-//! Each side (base, patched) is one pytest session that runs the efficiency tests first and then
-//! the correctness tests (SWE-Perf runs the test files once per repetition and reads the
-//! efficiency tests' durations). Fuel is deterministic, so a base measurement is exact for every
+//! Each side (base, patched) is one pytest session that runs the efficiency tests first (in the
+//! instance's order, each after a full garbage collection: the guest plugin orders them, as
+//! pytest would run a test also named by its file in the file's order) and then the correctness
+//! tests (SWE-Perf times a pytest command of the efficiency tests' node ids alone). Fuel is deterministic, so a base measurement is exact for every
 //! prediction with the same fingerprint minus the patch: it is cached under `$SWEPERF_HOME`
 //! ([`EvalOptions::base_cache`]) and N predictions on an instance cost N + 1 sessions. For the
 //! same reason the two sides of a first evaluation are measured at the same time, on two cores.

@@ -668,7 +668,8 @@ pub fn selects(arg: &str, node_id: &str) -> bool {
 
 /// The arguments of one session that runs `first` (in order) and then whatever of `then` they
 /// do not already select: efficiency tests first, so that their cost does not depend on what the
-/// correctness tests leave behind.
+/// correctness tests leave behind. (pytest itself would run a test also selected by a later
+/// file argument in that file's order; the guest plugin puts the efficiency tests back first.)
 pub fn session_args(first: &[String], then: &[String]) -> Vec<String> {
     let mut args: Vec<String> = Vec::new();
     for a in first.iter().chain(then) {

@@ -41,12 +41,22 @@ WASI_ARGS = [
 
 _MAX_REPR = 4000
 
-# The efficiency tests (node ids, files or folders, one per line): the measured call phases.
-_MEASURED = tuple(m.rstrip("/") for m in os.environ.pop("SWEPERF_MEASURED", "").split("\n") if m)
+# The efficiency tests (node ids, files or folders): the measured call phases. Set by `main`,
+# on the module pytest registers as the plugin (`-p sweperf_pytest`), from SWEPERF_MEASURED.
+_MEASURED = ()
+
+
+def _rank(nodeid):
+    """The position of the efficiency test `nodeid` is (or belongs to) in `_MEASURED`;
+    `len(_MEASURED)` for any other test."""
+    for i, m in enumerate(_MEASURED):
+        if nodeid == m or nodeid.startswith((m + "[", m + "::", m + "/")):
+            return i
+    return len(_MEASURED)
 
 
 def _is_measured(nodeid):
-    return any(nodeid == m or nodeid.startswith((m + "[", m + "::", m + "/")) for m in _MEASURED)
+    return _rank(nodeid) < len(_MEASURED)
 
 _marks = {}
 _reports = {}
@@ -64,6 +74,15 @@ def _measured(item, when):
         return (yield)
     finally:
         _marks.setdefault(item.nodeid, {})[when] = [start, _clock()]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    # The efficiency tests run first, in the order asked, as SWE-Perf runs them (a pytest
+    # command of their node ids alone): pytest would otherwise run a test named both by its id
+    # and by its file (a correctness test) in the file's order, after its neighbours had warmed
+    # the code it measures. The sort is stable: every other test keeps its place.
+    items[:] = sorted(items, key=lambda item: _rank(item.nodeid))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -124,9 +143,18 @@ def pytest_sessionfinish(session, exitstatus):
         _out.close()
 
 
-def main(argv):
+def main(argv, measured=""):
+    """Runs pytest on `argv`, the tests named one per line in `measured` being the efficiency
+    tests."""
+    global _MEASURED
+    _MEASURED = tuple(m.rstrip("/") for m in measured.split("\n") if m)
     return pytest.main(WASI_ARGS + list(argv))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Run as a script this file is `__main__`, a module pytest does not know: the plugin is the
+    # module `-p sweperf_pytest` imports, so that is the one `main` must set up. The list of
+    # efficiency tests leaves the environment before any code under test runs.
+    import sweperf_pytest
+
+    sys.exit(sweperf_pytest.main(sys.argv[1:], os.environ.pop("SWEPERF_MEASURED", "")))

@@ -212,3 +212,36 @@ fn private_trees_are_made_in_the_scratch_folder_and_fuel_does_not_depend_on_it()
     let detail = failed.detail.unwrap_or_default();
     assert!(detail.contains("no-such-scratch") && detail.contains("--scratch-dir"), "{detail}");
 }
+
+#[test]
+fn efficiency_tests_run_first_in_the_order_asked_each_after_a_full_collection() {
+    // As SWE-Perf runs them (a pytest command of their node ids alone): not in their file's order
+    // after the correctness tests that share the file, and not paying for garbage earlier tests
+    // left (a collection landing inside one side's measured call decides its sign). Here the
+    // efficiency tests are last in their file and asked for in the other order; each checks, when
+    // its call starts, which tests ran before it and that the last collection was a full one.
+    let root = tempfile::tempdir().unwrap();
+    let dir = instances_dir(root.path(), &["order"]).join("order");
+    let manifest = std::fs::read_to_string(dir.join("instance.toml")).unwrap();
+    let swapped = manifest.replace(
+        "  \"tests/test_dedupe.py::test_unique_large\",\n  \"tests/test_dedupe.py::test_unique_by_large\",",
+        "  \"tests/test_dedupe.py::test_unique_by_large\",\n  \"tests/test_dedupe.py::test_unique_large\",",
+    );
+    assert_ne!(swapped, manifest);
+    std::fs::write(dir.join("instance.toml"), swapped).unwrap();
+    let tests = dir.join("repo/tests/test_dedupe.py");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    let probe = "import gc\n\nRAN = []\nLAST_GC = []\ngc.callbacks.append(lambda phase, info: phase == 'stop' and LAST_GC.append(info['generation']))\n\n\ndef _check(name, before):\n    assert RAN == before, RAN\n    assert LAST_GC and LAST_GC[-1] == 2, LAST_GC[-5:]\n    RAN.append(name)\n\n\n";
+    let text = format!("{probe}{text}")
+        .replace("def test_unique_large():\n", "def test_unique_large():\n    _check('large', ['by_large'])\n")
+        .replace("def test_unique_by_large():\n", "def test_unique_by_large():\n    _check('by_large', [])\n")
+        .replace("def test_unique_empty():\n", "def test_unique_empty():\n    RAN.append('empty')\n    junk = [[i] for i in range(5000)]\n");
+    std::fs::write(&tests, text).unwrap();
+    let inst = Instance::load(&dir).unwrap();
+    let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
+    let r = evaluator.evaluate(&inst, "m", Some(&inst.expert_patch), &EvalOptions::default());
+    let out = r.base.as_ref().map(|b| format!("{}{}", b.session.stdout, b.session.stderr)).unwrap_or_default();
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}\n{out}", r.detail);
+    let base = r.base.unwrap();
+    assert_eq!(base.session.tests.len(), 5, "every test ran once: {:?}", base.session.tests.keys());
+}
