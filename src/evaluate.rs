@@ -50,7 +50,7 @@ pub struct EvalOptions {
     /// folder, `$TMPDIR`). Fuel does not depend on it (the guest sees the tree at a fixed path);
     /// what it changes is the cost of creating a large repository's files, which a
     /// memory-backed folder such as `/dev/shm` makes much cheaper on some file systems. Its
-    /// code files are hard-linked from the instance when both are on one file system, copied
+    /// files are hard-linked from the instance when both are on one file system, copied
     /// otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scratch_dir: Option<PathBuf>,
@@ -100,7 +100,7 @@ pub struct Evaluator {
     runner: Box<dyn TestRunner>,
 }
 
-/// A tree under test, removed when dropped. Its code files are the instance's own (hard links,
+/// A tree under test, removed when dropped. Its files are the instance's own (hard links,
 /// see [`Instance::private_tree`]): whatever writes into it replaces files.
 struct Tree {
     _dir: tempfile::TempDir,

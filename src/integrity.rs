@@ -14,8 +14,8 @@
 //! - **A skipped test is not a passed test** ([`lost_passes`]).
 //!
 //! This module must not run anything, must not touch any tree but the one it is given, and must
-//! not open an existing file of a tree for writing (its code files are the instance's own, linked:
-//! a restored file is written anew).
+//! not open an existing file of a tree for writing (its files are the instance's own, linked: a
+//! restored file is written anew).
 
 use std::fs;
 use std::path::Path;

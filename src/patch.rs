@@ -7,7 +7,7 @@
 //! ignored at each end of a hunk, like SWE-bench's `patch --fuzz` fallback). A patch that names a
 //! path outside the tree (absolute, `..`, or through a symbolic link) is rejected whole. A file
 //! the patch changes is written anew and renamed over the old one (a rename is a deletion and a
-//! new file; mode changes are not applied): a tree's code files are hard links to the instance's
+//! new file; mode changes are not applied): a tree's files are hard links to the instance's
 //! snapshot, which must never be written through. This module must never write outside the tree
 //! it is given, nor open an existing file of it for writing.
 
@@ -606,7 +606,7 @@ diff --git a/pkg/old.py b/pkg/renamed.py\nsimilarity index 100%\nrename from pkg
 
     #[test]
     fn files_linked_from_elsewhere_are_replaced_not_written_through() {
-        // A tree's code files are hard links to the instance's snapshot.
+        // A tree's files are hard links to the instance's snapshot.
         let snapshot = tree(&[("pkg/a.py", BASE), ("pkg/old.py", "x = 1\n"), ("gone.py", "bye\n")]);
         let dir = tree(&[]);
         for rel in ["pkg/a.py", "pkg/old.py", "gone.py"] {

@@ -194,8 +194,8 @@ fn private_trees_are_made_in_the_scratch_folder_and_fuel_does_not_depend_on_it()
     let fresh = EvalOptions { base_cache: false, ..EvalOptions::default() };
     let default = evaluator.evaluate(&inst, "m", Some(&inst.expert_patch), &fresh);
     assert_eq!(default.status, InstanceStatus::Correct, "{:?}", default.detail);
-    // Another folder, on another file system where there is a memory-backed one (the tree's code
-    // is then copied, not linked from the instance).
+    // Another folder, on another file system where there is a memory-backed one (the tree's files
+    // are then copied, not linked from the instance).
     let shm = Path::new("/dev/shm");
     let scratch = if shm.is_dir() { tempfile::tempdir_in(shm).unwrap() } else { tempfile::tempdir_in(root.path()).unwrap() };
     let elsewhere = EvalOptions { scratch_dir: Some(scratch.path().to_path_buf()), ..fresh.clone() };
