@@ -1,4 +1,8 @@
-"""sweperf's pytest plugin and runner, executed inside the sandbox.
+"""sweperf's pytest plugin and runner, executed inside the sandbox. PYTEST_DONT_REWRITE
+
+(The marker keeps pytest from rewriting this module's asserts, and from warning, as `-p
+sweperf_pytest` finds it already imported by the runner below: with a repository's
+`filterwarnings = error` that warning would fail every session.)
 
 `python -m sweperf_pytest NODEID...` runs pytest with what it needs under WASI and records, for
 every test, its node id, its outcome and the fuel-clock readings that open and close its setup,

@@ -245,3 +245,18 @@ fn efficiency_tests_run_first_in_the_order_asked_each_after_a_full_collection() 
     let base = r.base.unwrap();
     assert_eq!(base.session.tests.len(), 5, "every test ran once: {:?}", base.session.tests.keys());
 }
+
+#[test]
+fn a_repository_that_makes_warnings_errors_runs_clean() {
+    // pylint and others set `filterwarnings = error`: a warning pytest gives about sweperf's own
+    // plugin (a module it cannot rewrite because the runner imported it first) would fail every
+    // session of such a repository.
+    let root = tempfile::tempdir().unwrap();
+    let dir = instances_dir(root.path(), &["strict"]).join("strict");
+    std::fs::write(dir.join("repo/pytest.ini"), "[pytest]\nfilterwarnings = error\n").unwrap();
+    let inst = Instance::load(&dir).unwrap();
+    let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
+    let r = evaluator.evaluate(&inst, "m", Some(&inst.expert_patch), &EvalOptions::default());
+    let out = r.base.as_ref().map(|b| format!("{}{}", b.session.stdout, b.session.stderr)).unwrap_or_default();
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}\n{out}", r.detail);
+}
