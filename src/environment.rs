@@ -53,6 +53,12 @@ pub const LAYERS: &[Layer] = &[
         files: &[("_sweperf_init_posix_ids.py", include_str!("../runtimes/layers/posix-ids/_sweperf_init_posix_ids.py"))],
     },
     Layer {
+        name: "posix-umask",
+        about: "`os.umask` (absent on WASI) keeping a mask and changing nothing, for code that calls it at import (sphinx's test helpers before 7.1)",
+        provides: &[],
+        files: &[("_sweperf_init_posix_umask.py", include_str!("../runtimes/layers/posix-umask/_sweperf_init_posix_umask.py"))],
+    },
+    Layer {
         name: "ssl-absent",
         about: "an `ssl` that imports and has nothing (no TLS in the sandbox), for test suites that import ssl at module level (psf/requests' conftest)",
         provides: &["ssl"],
@@ -103,6 +109,15 @@ pub const LAYERS: &[Layer] = &[
             ("multiprocessing/reduction.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/reduction.py")),
             ("multiprocessing/pool.py", include_str!("../runtimes/layers/multiprocessing-absent/multiprocessing/pool.py")),
         ],
+    },
+    Layer {
+        name: "multiprocessing-context",
+        about: "with multiprocessing-absent: a `multiprocessing.context` whose process classes refuse to start (sphinx before 7.1 reads `ForkProcess` at import)",
+        provides: &[],
+        files: &[(
+            "_sweperf_init_multiprocessing_context.py",
+            include_str!("../runtimes/layers/multiprocessing-context/_sweperf_init_multiprocessing_context.py"),
+        )],
     },
 ];
 
@@ -568,6 +583,24 @@ mod tests {
         // The environment it used to get is still there, unchanged.
         assert_eq!(t.resolve("sympy-3.12").unwrap().runtime, "python-3.12");
         assert!(matches!(t.choose("SymPy/SymPy", None, Some("2024-06-17")).reason, Reason::Repository(_)));
+    }
+
+    #[test]
+    fn sphinx_before_7_1_gets_its_import_time_stand_ins_by_date() {
+        let t = Table::builtin().unwrap();
+        let pick = |date: &str| t.choose("sphinx-doc/sphinx", Some("5.0"), Some(date)).environment;
+        assert_eq!(pick("2022-06-26T12:40:42+01:00"), "sphinx-5");
+        assert_eq!(pick("2023-07-28"), "sphinx-3.11", "sphinx 7.1 no longer needs them");
+        assert_eq!(pick("2024-06-01"), "sphinx-3.12");
+        let (five, seven) = (t.resolve("sphinx-5").unwrap(), t.resolve("sphinx-3.11").unwrap());
+        assert_eq!(five.requirements, seven.requirements, "the same pins");
+        assert_eq!(five.runtime, seven.runtime);
+        for layer in ["multiprocessing-absent", "multiprocessing-context", "posix-umask"] {
+            assert!(five.layers.iter().any(|l| l == layer), "{layer} missing from {:?}", five.layers);
+        }
+        // The context goes with the one-process multiprocessing, after it on the path.
+        let at = |name: &str| five.layers.iter().position(|l| l == name).unwrap();
+        assert!(at("multiprocessing-absent") < at("multiprocessing-context"));
     }
 
     #[test]

@@ -88,6 +88,20 @@ fn ssl_absent_lets_ssl_import_and_nothing_more() {
 }
 
 #[test]
+fn sphinx_5s_import_time_needs_are_met_only_when_listed() {
+    // sphinx before 7.1: `sphinx.testing.path` calls os.umask at import, `sphinx.util.parallel`
+    // reads multiprocessing.context.ForkProcess.
+    let code = "import os, multiprocessing\nprint(oct(os.umask(0o077)), oct(os.umask(0o022)))\nprint(multiprocessing.context.ForkProcess.__name__)\nfrom multiprocessing.context import BaseContext\ntry:\n    multiprocessing.context.ForkProcess(target=print)\nexcept NotImplementedError as e:\n    print('refused:', e)\n";
+    let with = Guest::with_layers(PY312, &["multiprocessing-absent", "multiprocessing-context", "posix-umask"]).code(code).run_ok();
+    assert!(with.stdout.starts_with("0o22 0o77\nForkProcess\nrefused: ForkProcess:"), "{}", with.stdout);
+    assert!(with.stdout.contains("multiprocessing-context"), "{}", with.stdout);
+    let without = Guest::with_layers(PY312, &["multiprocessing-absent"]).code(code).run();
+    assert!(!without.status.success() && without.stderr.contains("umask"), "{}", without.stderr);
+    let no_context = Guest::with_layers(PY312, &["multiprocessing-absent", "posix-umask"]).code(code).run();
+    assert!(!no_context.status.success() && no_context.stderr.contains("context"), "{}", no_context.stderr);
+}
+
+#[test]
 fn multiprocessing_absent_gives_dill_its_names_and_pylint_its_signal() {
     let g = Guest::with_layers(PY312, &["multiprocessing-absent"]).code(
         "import multiprocessing\nfrom multiprocessing.reduction import _reduce_socket, ForkingPickler\nimport multiprocessing.pool\nprint(multiprocessing.cpu_count(), multiprocessing.current_process().name)\ntry:\n    from multiprocessing import synchronize\nexcept ImportError:\n    print('no synchronize')\ntry:\n    multiprocessing.pool.Pool(2)\nexcept NotImplementedError as e:\n    print('refused:', e)\n",
