@@ -59,6 +59,15 @@ pub(super) struct Place {
     pub rel: Option<String>,
 }
 
+impl Place {
+    /// `path` (as the guest passed it to a call on this fd) from the mount; `None` when the
+    /// place is unknown or the result too long to keep.
+    pub fn below(&self, path: &str) -> Option<String> {
+        let rel = self.rel.as_deref()?;
+        Some(if rel.is_empty() { path.to_string() } else { format!("{rel}/{path}") }).filter(|r| r.len() <= MAX_PLACE)
+    }
+}
+
 /// The fds through which the guest reaches a guarded mount.
 #[derive(Debug, Default)]
 pub(super) struct CodeGuard {
@@ -150,7 +159,7 @@ impl CodeGuard {
             }
             let place = self.places.get(&dir).map(|p| Place {
                 root: p.root.clone(),
-                rel: p.rel.as_deref().map(|rel| if rel.is_empty() { path.to_string() } else { format!("{rel}/{path}") }).filter(|r| r.len() <= MAX_PLACE),
+                rel: p.below(path),
             });
             match place {
                 Some(place) => self.places.insert(opened, place),

@@ -22,6 +22,7 @@ use wasmtime::{Caller, Engine, Extern, Instance, Linker, Module, Store, TypedFun
 
 use super::GuestState;
 use super::guard::ERRNO_ACCES;
+use super::shims::{FILESTAT_SIZE, FILETYPE_REGULAR_FILE, u64_at};
 
 const WASI: &str = "wasi_snapshot_preview1";
 
@@ -30,8 +31,6 @@ const ERRNO_NOSPC: i32 = 51;
 const OFLAGS_CREAT: i32 = 1;
 const OFLAGS_EXCL: i32 = 4;
 const LOOKUPFLAGS_SYMLINK_FOLLOW: i32 = 1;
-const FILETYPE_REGULAR_FILE: u8 = 4;
-const FILESTAT_SIZE: u32 = 64;
 const IOVEC_SIZE: usize = 8;
 
 /// What creating one file, folder or link costs against the quota: one file-system block.
@@ -52,8 +51,6 @@ const TRAMPOLINE_WAT: &str = r#"
   (import "wasi" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi" "path_filestat_set_times" (func $path_filestat_set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
   (import "wasi" "fd_filestat_set_times" (func $fd_filestat_set_times (param i32 i64 i64 i32) (result i32)))
-  (import "wasi" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
-  (import "wasi" "fd_filestat_get" (func $fd_filestat_get (param i32 i32) (result i32)))
   (import "guest" "memory" (memory 0))
   (export "memory" (memory 0))
   (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
@@ -78,15 +75,10 @@ const TRAMPOLINE_WAT: &str = r#"
     local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 call $path_filestat_set_times)
   (func (export "fd_filestat_set_times") (param i32 i64 i64 i32) (result i32)
     local.get 0 local.get 1 local.get 2 local.get 3 call $fd_filestat_set_times)
-  (func (export "path_filestat_get") (param i32 i32 i32 i32 i32) (result i32)
-    local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 call $path_filestat_get)
-  (func (export "fd_filestat_get") (param i32 i32) (result i32)
-    local.get 0 local.get 1 call $fd_filestat_get)
 )
 "#;
 
-/// The originals the trampoline reaches: those shadowed here, and the two stats `unshare` needs.
-const ORIGINALS: [&str; 13] = [
+const SHADOWED: [&str; 11] = [
     "fd_write",
     "fd_pwrite",
     "path_open",
@@ -98,8 +90,6 @@ const ORIGINALS: [&str; 13] = [
     "path_rename",
     "path_filestat_set_times",
     "fd_filestat_set_times",
-    "path_filestat_get",
-    "fd_filestat_get",
 ];
 
 type PathOpenParams = (i32, i32, i32, i32, i32, i64, i64, i32, i32);
@@ -117,8 +107,6 @@ struct Originals {
     path_rename: TypedFunc<(i32, i32, i32, i32, i32, i32), i32>,
     path_filestat_set_times: TypedFunc<(i32, i32, i32, i32, i64, i64, i32), i32>,
     fd_filestat_set_times: TypedFunc<(i32, i64, i64, i32), i32>,
-    path_filestat_get: TypedFunc<(i32, i32, i32, i32, i32), i32>,
-    fd_filestat_get: TypedFunc<(i32, i32), i32>,
 }
 
 /// Per-store state of the quota.
@@ -175,7 +163,7 @@ pub(super) fn install_originals(
     trampoline: &Module,
     guest: &Instance,
 ) -> wasmtime::Result<()> {
-    let instance = super::shims::instantiate_trampoline(store, plain, trampoline, guest, &ORIGINALS)?;
+    let instance = super::shims::instantiate_trampoline(store, plain, trampoline, guest, &SHADOWED)?;
     let originals = Originals {
         fd_write: instance.get_typed_func(&mut *store, "fd_write")?,
         fd_pwrite: instance.get_typed_func(&mut *store, "fd_pwrite")?,
@@ -188,8 +176,6 @@ pub(super) fn install_originals(
         path_rename: instance.get_typed_func(&mut *store, "path_rename")?,
         path_filestat_set_times: instance.get_typed_func(&mut *store, "path_filestat_set_times")?,
         fd_filestat_set_times: instance.get_typed_func(&mut *store, "fd_filestat_set_times")?,
-        path_filestat_get: instance.get_typed_func(&mut *store, "path_filestat_get")?,
-        fd_filestat_get: instance.get_typed_func(&mut *store, "fd_filestat_get")?,
     };
     store.data_mut().quota.originals = Some(originals);
     Ok(())
@@ -295,8 +281,8 @@ struct RawStat {
     nlink: u64,
 }
 
-/// Calls an original stat that writes a filestat at the pointer it is given, lending it 64
-/// bytes of guest memory (put back after) that do not overlap `avoid` (the path it reads).
+/// Calls an original stat (the determinism shims' trampoline reaches them, unshadowed) that
+/// writes a filestat at the pointer it is given, lending it 64 bytes of guest memory (put back after) that do not overlap `avoid` (the path it reads).
 /// `None` when the call fails (no such file: what the guest's own call will find too).
 fn raw_stat(
     caller: &mut Caller<'_, GuestState>,
@@ -305,12 +291,11 @@ fn raw_stat(
 ) -> wasmtime::Result<Option<RawStat>> {
     let Some(memory) = caller.get_export("memory").and_then(Extern::into_memory) else { return Ok(None) };
     let size = memory.data_size(&*caller) as u64;
+    let len = FILESTAT_SIZE as u64;
     let (start, end) = (u64::from(avoid.0), u64::from(avoid.0) + u64::from(avoid.1));
-    let buf = [0, end.next_multiple_of(8)]
-        .into_iter()
-        .find(|&b| b + u64::from(FILESTAT_SIZE) <= size && (b + u64::from(FILESTAT_SIZE) <= start || b >= end));
+    let buf = [0, end.next_multiple_of(8)].into_iter().find(|&b| b + len <= size && (b + len <= start || b >= end));
     let Some(buf) = buf else { return Ok(None) };
-    let at = buf as usize..buf as usize + FILESTAT_SIZE as usize;
+    let at = buf as usize..buf as usize + FILESTAT_SIZE;
     let saved = memory.data(&*caller)[at.clone()].to_vec();
     let errno = stat(caller, buf as i32);
     let bytes = memory.data(&*caller)[at.clone()].to_vec();
@@ -318,16 +303,15 @@ fn raw_stat(
     if errno? != ERRNO_SUCCESS {
         return Ok(None);
     }
-    let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
     Ok(Some(RawStat {
-        identity: u64_at(8),
+        identity: u64_at(&bytes, 8),
         regular: bytes[16] == FILETYPE_REGULAR_FILE,
-        nlink: u64_at(24),
+        nlink: u64_at(&bytes, 24),
     }))
 }
 
 fn raw_path_stat(caller: &mut Caller<'_, GuestState>, fd: i32, flags: i32, path: i32, path_len: i32) -> wasmtime::Result<Option<RawStat>> {
-    let f = originals(caller)?.path_filestat_get;
+    let f = super::shims::originals(caller)?.path_filestat_get;
     raw_stat(caller, (path as u32, path_len as u32), |c, buf| call(c, &f, (fd, flags, path, path_len, buf)))
 }
 
@@ -345,10 +329,8 @@ fn unshare_before(caller: &mut Caller<'_, GuestState>, fd: i32, flags: i32, (pat
         return Ok(None);
     }
     let old = before.map(|s| s.identity).unwrap_or_default();
-    let place = caller.data().guard.place(fd).cloned();
-    let replaced = place
-        .and_then(|p| p.rel.map(|rel| (p.root, rel)))
-        .is_some_and(|(root, rel)| super::unshare::unshare(&root, &rel, name, flags & LOOKUPFLAGS_SYMLINK_FOLLOW != 0, old).unwrap_or(false));
+    let target = caller.data().guard.place(fd).and_then(|p| Some((p.root.clone(), p.below(name)?)));
+    let replaced = target.is_some_and(|(root, path)| super::unshare::unshare(&root, &path, flags & LOOKUPFLAGS_SYMLINK_FOLLOW != 0, old).unwrap_or(false));
     let after = raw_path_stat(caller, fd, flags, path, path_len)?;
     if shared(caller, &after) {
         return Ok(Some(ERRNO_ACCES));
@@ -524,7 +506,7 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
                 return Ok(ERRNO_ACCES);
             }
             if caller.data().guard.covers(fd) {
-                let stat_fn = originals(&caller)?.fd_filestat_get;
+                let stat_fn = super::shims::originals(&caller)?.fd_filestat_get;
                 let stat = raw_stat(&mut caller, (0, 0), |c, buf| call(c, &stat_fn, (fd, buf)))?;
                 if shared(&caller, &stat) {
                     return Ok(ERRNO_SUCCESS);

@@ -35,7 +35,10 @@ const ERRNO_FAULT: i32 = 21;
 const ERRNO_INVAL: i32 = 28;
 
 const FILETYPE_DIRECTORY: u8 = 3;
-const FILESTAT_SIZE: usize = 64;
+/// WASI's regular-file type in a filestat.
+pub(super) const FILETYPE_REGULAR_FILE: u8 = 4;
+/// The bytes of a WASI filestat: dev, ino (8), filetype (16), nlink (24), size, times.
+pub(super) const FILESTAT_SIZE: usize = 64;
 const DIRENT_HEADER: usize = 24;
 const SUBSCRIPTION_SIZE: usize = 48;
 const EVENT_SIZE: usize = 32;
@@ -68,8 +71,8 @@ const SHADOWED: [&str; 4] = ["fd_filestat_get", "path_filestat_get", "fd_readdir
 /// The original WASI functions, reached through the trampoline.
 #[derive(Clone)]
 pub(super) struct Originals {
-    fd_filestat_get: TypedFunc<(i32, i32), i32>,
-    path_filestat_get: TypedFunc<(i32, i32, i32, i32, i32), i32>,
+    pub fd_filestat_get: TypedFunc<(i32, i32), i32>,
+    pub path_filestat_get: TypedFunc<(i32, i32, i32, i32, i32), i32>,
     fd_readdir: TypedFunc<(i32, i32, i32, i64, i32), i32>,
     poll_oneoff: TypedFunc<(i32, i32, i32, i32), i32>,
 }
@@ -191,7 +194,7 @@ pub(super) fn compile_trampoline(engine: &Engine) -> wasmtime::Result<Module> {
     Module::new(engine, TRAMPOLINE_WAT)
 }
 
-fn originals(caller: &Caller<'_, GuestState>) -> wasmtime::Result<Originals> {
+pub(super) fn originals(caller: &Caller<'_, GuestState>) -> wasmtime::Result<Originals> {
     caller
         .data()
         .shims
@@ -215,7 +218,7 @@ fn slice_mut(data: &mut [u8], ptr: u32, len: usize) -> Option<&mut [u8]> {
     data.get_mut(ptr as usize..(ptr as usize).checked_add(len)?)
 }
 
-fn u64_at(b: &[u8], at: usize) -> u64 {
+pub(super) fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
 }
 

@@ -35,15 +35,14 @@ pub(super) fn identity(dev: u64, ino: u64) -> u64 {
     h.finish()
 }
 
-/// Replaces the file `path` (below `rel` in the mount of host folder `root`; its final
-/// symbolic links followed if `follow`) with a copy of itself, if it is the regular file
-/// `expected` (an [`identity`]). Whether it did.
+/// Replaces the file `path` (from the mount of host folder `root`; its final symbolic links
+/// followed if `follow`) with a copy of itself, if it is the regular file `expected` (an
+/// [`identity`]). Whether it did.
 ///
 /// Errors: those of the host's file system (the caller then refuses the guest's call).
-pub(super) fn unshare(root: &Path, rel: &str, path: &str, follow: bool, expected: u64) -> io::Result<bool> {
-    let full = if rel.is_empty() { path.to_string() } else { format!("{rel}/{path}") };
+pub(super) fn unshare(root: &Path, path: &str, follow: bool, expected: u64) -> io::Result<bool> {
     let root = Dir::open_ambient_dir(root, ambient_authority())?;
-    let Some((mut dir, mut name)) = split(&root, &full)? else { return Ok(false) };
+    let Some((mut dir, mut name)) = split(&root, path)? else { return Ok(false) };
     for _ in 0..MAX_HOPS {
         let meta = dir.symlink_metadata(&name)?;
         if meta.file_type().is_symlink() {
@@ -129,7 +128,7 @@ mod tests {
     fn a_shared_file_becomes_a_copy_of_itself() {
         let (_d, snapshot, mount) = linked();
         let file = mount.join("data/table.txt");
-        assert!(unshare(&mount, "data", "table.txt", true, id(&file)).unwrap());
+        assert!(unshare(&mount, "data/table.txt", true, id(&file)).unwrap());
         assert_ne!(id(&file), id(&snapshot));
         assert_eq!(fs::read(&file).unwrap(), b"a\nb\n");
         assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
@@ -143,12 +142,12 @@ mod tests {
         let (_d, snapshot, mount) = linked();
         let file = mount.join("data/table.txt");
         let before = id(&file);
-        assert!(!unshare(&mount, "data", "table.txt", true, before ^ 1).unwrap(), "another identity");
-        assert!(!unshare(&mount, "", "data", true, before).unwrap(), "a folder");
+        assert!(!unshare(&mount, "data/table.txt", true, before ^ 1).unwrap(), "another identity");
+        assert!(!unshare(&mount, "data", true, before).unwrap(), "a folder");
         for path in ["data/", "data/.", "data/..", "/data/table.txt"] {
-            assert!(!unshare(&mount, "", path, true, before).unwrap(), "{path}");
+            assert!(!unshare(&mount, path, true, before).unwrap(), "{path}");
         }
-        assert!(unshare(&mount, "", "../mount/data/table.txt", true, before).is_err(), "cap-std refuses to leave the mount");
+        assert!(unshare(&mount, "../mount/data/table.txt", true, before).is_err(), "cap-std refuses to leave the mount");
         assert_eq!(id(&file), before);
         assert_eq!(id(&snapshot), before);
     }
@@ -159,9 +158,9 @@ mod tests {
         let shared = id(&snapshot);
         std::os::unix::fs::symlink("data/table.txt", mount.join("alias")).unwrap();
         std::os::unix::fs::symlink(&snapshot, mount.join("absolute")).unwrap();
-        assert!(!unshare(&mount, "", "alias", false, shared).unwrap(), "the link itself is not the file");
-        assert!(!unshare(&mount, "", "absolute", true, shared).unwrap(), "an absolute target leaves the mount");
-        assert!(unshare(&mount, "", "alias", true, shared).unwrap());
+        assert!(!unshare(&mount, "alias", false, shared).unwrap(), "the link itself is not the file");
+        assert!(!unshare(&mount, "absolute", true, shared).unwrap(), "an absolute target leaves the mount");
+        assert!(unshare(&mount, "alias", true, shared).unwrap());
         assert_ne!(id(&mount.join("data/table.txt")), shared, "the link's target was replaced");
         assert!(fs::symlink_metadata(mount.join("alias")).unwrap().file_type().is_symlink(), "the link stays");
     }
