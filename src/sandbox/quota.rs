@@ -10,9 +10,11 @@
 //! `ENOSPC`, as a full disk would, and the store remembers it so that a run that then fails is
 //! reported as [`super::Status::DiskLimit`].
 //!
-//! The same shims enforce the code guard (see `guard`), which they ask before each call, and
+//! The same shims enforce the code guard (see `guard`), which they ask before each call,
 //! unshare a data file linked from the instance before a call that would change it (see
-//! `unshare`): a shared file's times are left as they are (the guest sees fixed times anyway).
+//! `unshare`): a shared file's times are left as they are on the host, and tell the determinism
+//! shims which regular file a successful call created, wrote, truncated or set the times of, for
+//! the virtual times the guest sees (see `shims`).
 //!
 //! The originals are reached through a wasm trampoline (see `shims`), and every call through it
 //! gives back the fuel the trampoline used: the quota must not move a fuel count. This module
@@ -22,7 +24,7 @@ use wasmtime::{Caller, Engine, Extern, Instance, Linker, Module, Store, TypedFun
 
 use super::GuestState;
 use super::guard::ERRNO_ACCES;
-use super::shims::{FILESTAT_SIZE, FILETYPE_REGULAR_FILE, u64_at};
+use super::shims::{FILESTAT_SIZE, FILETYPE_REGULAR_FILE, FileChange, u64_at};
 
 const WASI: &str = "wasi_snapshot_preview1";
 
@@ -30,6 +32,11 @@ const ERRNO_SUCCESS: i32 = 0;
 const ERRNO_NOSPC: i32 = 51;
 const OFLAGS_CREAT: i32 = 1;
 const OFLAGS_EXCL: i32 = 4;
+const OFLAGS_TRUNC: i32 = 8;
+const FSTFLAGS_ATIM: i32 = 1;
+const FSTFLAGS_ATIM_NOW: i32 = 2;
+const FSTFLAGS_MTIM: i32 = 4;
+const FSTFLAGS_MTIM_NOW: i32 = 8;
 const LOOKUPFLAGS_SYMLINK_FOLLOW: i32 = 1;
 const IOVEC_SIZE: usize = 8;
 
@@ -51,6 +58,7 @@ const TRAMPOLINE_WAT: &str = r#"
   (import "wasi" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi" "path_filestat_set_times" (func $path_filestat_set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
   (import "wasi" "fd_filestat_set_times" (func $fd_filestat_set_times (param i32 i64 i64 i32) (result i32)))
+  (import "wasi" "fd_filestat_set_size" (func $fd_filestat_set_size (param i32 i64) (result i32)))
   (import "guest" "memory" (memory 0))
   (export "memory" (memory 0))
   (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
@@ -75,10 +83,12 @@ const TRAMPOLINE_WAT: &str = r#"
     local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 call $path_filestat_set_times)
   (func (export "fd_filestat_set_times") (param i32 i64 i64 i32) (result i32)
     local.get 0 local.get 1 local.get 2 local.get 3 call $fd_filestat_set_times)
+  (func (export "fd_filestat_set_size") (param i32 i64) (result i32)
+    local.get 0 local.get 1 call $fd_filestat_set_size)
 )
 "#;
 
-const SHADOWED: [&str; 11] = [
+const SHADOWED: [&str; 12] = [
     "fd_write",
     "fd_pwrite",
     "path_open",
@@ -90,6 +100,7 @@ const SHADOWED: [&str; 11] = [
     "path_rename",
     "path_filestat_set_times",
     "fd_filestat_set_times",
+    "fd_filestat_set_size",
 ];
 
 type PathOpenParams = (i32, i32, i32, i32, i32, i64, i64, i32, i32);
@@ -107,6 +118,7 @@ struct Originals {
     path_rename: TypedFunc<(i32, i32, i32, i32, i32, i32), i32>,
     path_filestat_set_times: TypedFunc<(i32, i32, i32, i32, i64, i64, i32), i32>,
     fd_filestat_set_times: TypedFunc<(i32, i64, i64, i32), i32>,
+    fd_filestat_set_size: TypedFunc<(i32, i64), i32>,
 }
 
 /// Per-store state of the quota.
@@ -176,6 +188,7 @@ pub(super) fn install_originals(
         path_rename: instance.get_typed_func(&mut *store, "path_rename")?,
         path_filestat_set_times: instance.get_typed_func(&mut *store, "path_filestat_set_times")?,
         fd_filestat_set_times: instance.get_typed_func(&mut *store, "fd_filestat_set_times")?,
+        fd_filestat_set_size: instance.get_typed_func(&mut *store, "fd_filestat_set_size")?,
     };
     store.data_mut().quota.originals = Some(originals);
     Ok(())
@@ -253,6 +266,10 @@ fn write(
         && let Some(n) = read_u32(caller, nwritten)
     {
         caller.data_mut().quota.charge(u64::from(n));
+        if n > 0 {
+            let stat = raw_fd_stat(caller, fd)?;
+            note_change(caller, stat, FileChange::Written);
+        }
     }
     Ok(errno)
 }
@@ -315,6 +332,37 @@ fn raw_path_stat(caller: &mut Caller<'_, GuestState>, fd: i32, flags: i32, path:
     raw_stat(caller, (path as u32, path_len as u32), |c, buf| call(c, &f, (fd, flags, path, path_len, buf)))
 }
 
+fn raw_fd_stat(caller: &mut Caller<'_, GuestState>, fd: i32) -> wasmtime::Result<Option<RawStat>> {
+    let f = super::shims::originals(caller)?.fd_filestat_get;
+    raw_stat(caller, (0, 0), |c, buf| call(c, &f, (fd, buf)))
+}
+
+/// Tells the determinism shims that the guest just changed what `stat` found, if it is a
+/// regular file (folders keep fixed times).
+fn note_change(caller: &mut Caller<'_, GuestState>, stat: Option<RawStat>, change: FileChange) {
+    if let Some(stat) = stat.filter(|s| s.regular) {
+        let now = super::shims::wall_now(caller);
+        caller.data_mut().shims.changed(stat.identity, now, change);
+    }
+}
+
+/// The times a successful `*_filestat_set_times` call sets, at guest time `now`.
+fn times_set(now: u64, atim: i64, mtim: i64, fst_flags: i32) -> FileChange {
+    let pick = |set: i32, set_now: i32, value: i64| {
+        if fst_flags & set_now != 0 {
+            Some(now)
+        } else if fst_flags & set != 0 {
+            Some(value as u64)
+        } else {
+            None
+        }
+    };
+    FileChange::TimesSet {
+        atim: pick(FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW, atim),
+        mtim: pick(FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW, mtim),
+    }
+}
+
 /// Whether a stat found a file that may be shared with the instance.
 fn shared(caller: &Caller<'_, GuestState>, stat: &Option<RawStat>) -> bool {
     stat.as_ref().is_some_and(|s| s.regular && caller.data().guard.may_share(s.nlink, s.identity))
@@ -340,6 +388,28 @@ fn unshare_before(caller: &mut Caller<'_, GuestState>, fd: i32, flags: i32, (pat
         caller.data_mut().shims.alias(now.identity, old);
     }
     Ok(None)
+}
+
+/// Sets the times of the file `stat` found (below `fd`): on the host through `original`, except
+/// for a data file shared with the instance, which keeps its host times (the guest sees virtual
+/// times, see `shims`, so it cannot tell); then records the guest's virtual times.
+fn set_times(
+    caller: &mut Caller<'_, GuestState>,
+    fd: i32,
+    stat: Option<RawStat>,
+    (atim, mtim, fst_flags): (i64, i64, i32),
+    original: impl FnOnce(&mut Caller<'_, GuestState>) -> wasmtime::Result<i32>,
+) -> wasmtime::Result<i32> {
+    let errno = if caller.data().guard.covers(fd) && shared(caller, &stat) {
+        ERRNO_SUCCESS
+    } else {
+        original(caller)?
+    };
+    if errno == ERRNO_SUCCESS {
+        let change = times_set(super::shims::wall_now(caller), atim, mtim, fst_flags);
+        note_change(caller, stat, change);
+    }
+    Ok(errno)
 }
 
 /// Shadows the writing WASI functions in `linker` (which must already hold WASI and allow
@@ -389,11 +459,22 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             {
                 return Ok(errno);
             }
-            let errno = create(&mut caller, oflags & OFLAGS_CREAT != 0, |c| call(c, &f, params))?;
+            let creating = oflags & OFLAGS_CREAT != 0;
+            let existed = creating && !exclusive && raw_path_stat(&mut caller, fd, dirflags, path, path_len)?.is_some();
+            let errno = create(&mut caller, creating, |c| call(c, &f, params))?;
             if errno == ERRNO_SUCCESS
                 && let Some(new_fd) = read_u32(&mut caller, opened)
             {
                 caller.data_mut().guard.opened(fd, new_fd as i32, &name);
+                let change = if creating && !existed {
+                    Some(FileChange::Created)
+                } else {
+                    (oflags & OFLAGS_TRUNC != 0).then_some(FileChange::Written)
+                };
+                if let Some(change) = change {
+                    let stat = raw_fd_stat(&mut caller, new_fd as i32)?;
+                    note_change(&mut caller, stat, change);
+                }
             }
             Ok(errno)
         },
@@ -486,15 +567,8 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             if caller.data().guard.refuses_set_times(fd, &name) {
                 return Ok(ERRNO_ACCES);
             }
-            // A data file shared with the instance keeps its times: the guest sees every file's
-            // times fixed (see `shims`), so it cannot tell.
-            if caller.data().guard.covers(fd) {
-                let stat = raw_path_stat(&mut caller, fd, flags, path, path_len)?;
-                if shared(&caller, &stat) {
-                    return Ok(ERRNO_SUCCESS);
-                }
-            }
-            call(&mut caller, &f, (fd, flags, path, path_len, atim, mtim, fst_flags))
+            let stat = raw_path_stat(&mut caller, fd, flags, path, path_len)?;
+            set_times(&mut caller, fd, stat, (atim, mtim, fst_flags), |c| call(c, &f, (fd, flags, path, path_len, atim, mtim, fst_flags)))
         },
     )?;
     linker.func_wrap(
@@ -505,14 +579,21 @@ pub(super) fn add_shims(linker: &mut Linker<GuestState>) -> wasmtime::Result<()>
             if caller.data().guard.refuses_fd_set_times(fd) {
                 return Ok(ERRNO_ACCES);
             }
-            if caller.data().guard.covers(fd) {
-                let stat_fn = super::shims::originals(&caller)?.fd_filestat_get;
-                let stat = raw_stat(&mut caller, (0, 0), |c, buf| call(c, &stat_fn, (fd, buf)))?;
-                if shared(&caller, &stat) {
-                    return Ok(ERRNO_SUCCESS);
-                }
+            let stat = raw_fd_stat(&mut caller, fd)?;
+            set_times(&mut caller, fd, stat, (atim, mtim, fst_flags), |c| call(c, &f, (fd, atim, mtim, fst_flags)))
+        },
+    )?;
+    linker.func_wrap(
+        WASI,
+        "fd_filestat_set_size",
+        |mut caller: Caller<'_, GuestState>, fd: i32, size: i64| -> wasmtime::Result<i32> {
+            let f = originals(&caller)?.fd_filestat_set_size;
+            let errno = call(&mut caller, &f, (fd, size))?;
+            if errno == ERRNO_SUCCESS {
+                let stat = raw_fd_stat(&mut caller, fd)?;
+                note_change(&mut caller, stat, FileChange::Written);
             }
-            call(&mut caller, &f, (fd, atim, mtim, fst_flags))
+            Ok(errno)
         },
     )?;
     Ok(())
@@ -536,6 +617,14 @@ mod tests {
         let mut full = DiskQuota::new(u64::MAX);
         full.charge(u64::MAX);
         assert!(!full.admit(1), "no overflow past the largest quota");
+    }
+
+    #[test]
+    fn set_times_takes_values_now_or_nothing_per_flag() {
+        assert_eq!(times_set(9, 1, 2, FSTFLAGS_ATIM | FSTFLAGS_MTIM), FileChange::TimesSet { atim: Some(1), mtim: Some(2) });
+        assert_eq!(times_set(9, 1, 2, FSTFLAGS_ATIM_NOW | FSTFLAGS_MTIM_NOW), FileChange::TimesSet { atim: Some(9), mtim: Some(9) });
+        assert_eq!(times_set(9, 1, 2, FSTFLAGS_MTIM), FileChange::TimesSet { atim: None, mtim: Some(2) });
+        assert_eq!(times_set(9, 1, 2, 0), FileChange::TimesSet { atim: None, mtim: None });
     }
 
     #[test]

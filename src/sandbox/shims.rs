@@ -4,8 +4,12 @@
 //! - clocks read fuel: wall and monotonic time are a fixed base plus fuel consumed (1 fuel = 1 ns)
 //!   plus virtual sleep, so `time.perf_counter()` in the guest counts instructions;
 //! - `poll_oneoff` on clocks only advances virtual time: nothing really sleeps;
-//! - file metadata: inodes are renumbered in first-seen order, device, link counts, directory
-//!   sizes and timestamps are fixed;
+//! - file metadata: inodes are renumbered in first-seen order, device, link counts and directory
+//!   sizes are fixed; so are the times of every folder and of every file the guest has not
+//!   changed. A regular file the guest creates, writes, truncates or sets the times of has
+//!   virtual times ([`FileTimes`]): the guest clock's time of the change, or the times it set. So
+//!   code that compares file times (a build that rebuilds what is older than its source) sees
+//!   what it would natively, and the host's own times never leak;
 //! - directory listings are sorted by name.
 //!
 //! The originals are reached through a tiny wasm trampoline per store that imports the guest's
@@ -25,7 +29,8 @@ const WASI: &str = "wasi_snapshot_preview1";
 pub const WALL_EPOCH_NS: u64 = 1_767_225_600 * 1_000_000_000;
 /// The monotonic clock's value when the guest has consumed no fuel.
 pub const MONOTONIC_BASE_NS: u64 = 1_000_000_000;
-/// Every file and folder's access, modification and change time.
+/// The access, modification and change time of every folder, and of every file the guest has
+/// not changed.
 pub const FIXED_FILE_TIME_NS: u64 = WALL_EPOCH_NS;
 const FIXED_DEV: u64 = 1;
 const CLOCK_MONOTONIC: i32 = 1;
@@ -115,8 +120,39 @@ pub(super) struct ShimState {
     inodes: HashMap<u64, u64>,
     /// Host inodes that stand for another (a file unshared: see `unshare`).
     aliases: HashMap<u64, u64>,
+    /// The virtual times of the regular files the guest changed, by host inode (after aliases).
+    times: HashMap<u64, FileTimes>,
     listings: HashMap<i32, Vec<DirEntry>>,
     pub originals: Option<Originals>,
+}
+
+/// A regular file's access, modification and status-change times as the guest sees them (ns
+/// since the Unix epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FileTimes {
+    pub atim: u64,
+    pub mtim: u64,
+    pub ctim: u64,
+}
+
+impl FileTimes {
+    /// A file the guest has not changed.
+    pub const FIXED: FileTimes = FileTimes {
+        atim: FIXED_FILE_TIME_NS,
+        mtim: FIXED_FILE_TIME_NS,
+        ctim: FIXED_FILE_TIME_NS,
+    };
+}
+
+/// How the guest changed a regular file, for its virtual times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FileChange {
+    /// Created (by `path_open` with `O_CREAT`, the file not there before): all three times.
+    Created,
+    /// Content written or truncated: modification and change time.
+    Written,
+    /// Times set (`utime`); `None` leaves that time as it was. The change time moves too.
+    TimesSet { atim: Option<u64>, mtim: Option<u64> },
 }
 
 #[derive(Clone)]
@@ -144,8 +180,33 @@ impl ShimState {
     /// The host inode hash `new` now stands for `old`: the guest sees one inode, as it would
     /// have had the file been written in place.
     pub fn alias(&mut self, new: u64, old: u64) {
-        let old = self.aliases.get(&old).copied().unwrap_or(old);
+        let old = self.canonical(old);
         self.aliases.insert(new, old);
+    }
+
+    fn canonical(&self, host: u64) -> u64 {
+        self.aliases.get(&host).copied().unwrap_or(host)
+    }
+
+    /// The times the guest sees for the regular file with host inode hash `host`.
+    pub fn file_times(&self, host: u64) -> FileTimes {
+        self.times.get(&self.canonical(host)).copied().unwrap_or(FileTimes::FIXED)
+    }
+
+    /// The guest changed the regular file `host` at guest wall-clock time `now`.
+    pub fn changed(&mut self, host: u64, now: u64, change: FileChange) {
+        let key = self.canonical(host);
+        let old = self.file_times(key);
+        let new = match change {
+            FileChange::Created => FileTimes { atim: now, mtim: now, ctim: now },
+            FileChange::Written => FileTimes { mtim: now, ctim: now, ..old },
+            FileChange::TimesSet { atim, mtim } => FileTimes {
+                atim: atim.unwrap_or(old.atim),
+                mtim: mtim.unwrap_or(old.mtim),
+                ctim: now,
+            },
+        };
+        self.times.insert(key, new);
     }
 }
 
@@ -226,6 +287,11 @@ fn put_u64(b: &mut [u8], at: usize, v: u64) {
     b[at..at + 8].copy_from_slice(&v.to_le_bytes());
 }
 
+/// The guest's wall-clock time (ns since the Unix epoch): what `time.time_ns()` would return now.
+pub(super) fn wall_now(caller: &Caller<'_, GuestState>) -> u64 {
+    clock_now(caller, 0).unwrap_or(WALL_EPOCH_NS)
+}
+
 /// The guest's time on `clock_id`, or `None` for an unknown clock.
 fn clock_now(caller: &Caller<'_, GuestState>, clock_id: u32) -> Option<u64> {
     let state = &caller.data().shims;
@@ -247,16 +313,18 @@ fn normalize_filestat(caller: &mut Caller<'_, GuestState>, ptr: u32) -> wasmtime
     let Some(stat) = slice_mut(data, ptr, FILESTAT_SIZE) else {
         return Ok(ERRNO_FAULT);
     };
-    let ino = state.shims.inode(u64_at(stat, 8));
+    let host = u64_at(stat, 8);
+    let ino = state.shims.inode(host);
     put_u64(stat, 0, FIXED_DEV);
     put_u64(stat, 8, ino);
     put_u64(stat, 24, 1); // nlink: directories count their subfolders differently per file system
     if stat[16] == FILETYPE_DIRECTORY {
         put_u64(stat, 32, 0); // a directory's size is the file system's business
     }
-    for at in [40, 48, 56] {
-        put_u64(stat, at, FIXED_FILE_TIME_NS);
-    }
+    let times = if stat[16] == FILETYPE_REGULAR_FILE { state.shims.file_times(host) } else { FileTimes::FIXED };
+    put_u64(stat, 40, times.atim);
+    put_u64(stat, 48, times.mtim);
+    put_u64(stat, 56, times.ctim);
     Ok(ERRNO_SUCCESS)
 }
 
@@ -527,5 +595,28 @@ mod tests {
         assert_eq!((s.inode(31), s.inode(32), s.inode(7)), (2, 2, 3));
         s.alias(40, 8);
         assert_eq!((s.inode(40), s.inode(8), s.inode(9)), (4, 4, 5), "numbered when first seen, under either name");
+    }
+
+    #[test]
+    fn file_times_follow_the_changes_and_survive_unsharing() {
+        let mut s = ShimState::new(0);
+        let t = FIXED_FILE_TIME_NS;
+        assert_eq!(s.file_times(7), FileTimes::FIXED, "an unchanged file shows the fixed time");
+        s.changed(7, t + 10, FileChange::Written);
+        assert_eq!(s.file_times(7), FileTimes { atim: t, mtim: t + 10, ctim: t + 10 });
+        s.changed(7, t + 20, FileChange::TimesSet { atim: Some(5), mtim: None });
+        assert_eq!(s.file_times(7), FileTimes { atim: 5, mtim: t + 10, ctim: t + 20 });
+        s.changed(7, t + 30, FileChange::TimesSet { atim: None, mtim: Some(6) });
+        assert_eq!(s.file_times(7), FileTimes { atim: 5, mtim: 6, ctim: t + 30 });
+        // Unshared: the copy keeps the times, and later changes reach both names.
+        s.alias(8, 7);
+        assert_eq!(s.file_times(8), FileTimes { atim: 5, mtim: 6, ctim: t + 30 });
+        s.changed(8, t + 40, FileChange::Written);
+        assert_eq!(s.file_times(7).mtim, t + 40);
+        // A new file on a reused inode starts afresh.
+        s.changed(9, t + 1, FileChange::Written);
+        s.changed(9, t + 50, FileChange::Created);
+        assert_eq!(s.file_times(9), FileTimes { atim: t + 50, mtim: t + 50, ctim: t + 50 });
+        assert_eq!(s.file_times(10), FileTimes::FIXED);
     }
 }

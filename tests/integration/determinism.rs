@@ -96,6 +96,78 @@ fn observer_is_identical_across_runs_and_processes_on_3_11_o2() {
     same_observations_everywhere(PY311_O2);
 }
 
+/// What a guest sees of file times when it changes files: virtual times from its own clock, the
+/// times it sets, fixed times for the rest; the checks are the guest's (it exits non-zero).
+const FILE_TIMES: &str = r#"
+import json, os, time
+def st(p):
+    s = os.stat(p)
+    return [s.st_atime_ns, s.st_mtime_ns, s.st_ctime_ns]
+bad = []
+def check(what, ok):
+    if not ok:
+        bad.append(what)
+fixed = st('/data/alpha.txt')
+check('fixed times', fixed[0] == fixed[1] == fixed[2] == st('/data/mid/inner.txt')[1])
+t = time.time_ns()
+with open('/tmp/old.po', 'w') as f:
+    f.write('msgid')
+po = st('/tmp/old.po')
+check('a new file takes the clock', po[1] == po[2] and fixed[1] < t <= po[0] <= po[1] <= time.time_ns())
+with open('/tmp/new.mo', 'wb') as f:
+    f.write(b'mo')
+mo = st('/tmp/new.mo')
+check('written later is newer', mo[1] > po[1])
+with open('/tmp/old.po', 'a'):
+    pass
+with open('/tmp/old.po') as f:
+    f.read()
+check('opening without writing changes nothing', st('/tmp/old.po') == po)
+os.utime('/tmp/old.po', ns=(5, mo[1] + 1_000_000))
+po2 = st('/tmp/old.po')
+check('utime sets both', po2[:2] == [5, mo[1] + 1_000_000] and po2[2] > mo[1])
+check('the source is now newer: a build would rebuild', os.path.getmtime('/tmp/new.mo') < os.path.getmtime('/tmp/old.po'))
+with open('/tmp/old.po', 'a') as f:
+    f.write('!')
+po3 = st('/tmp/old.po')
+check('appending moves mtime and ctime, not atime', po3[0] == 5 and po3[1] > po2[2] and po3[1] == po3[2])
+fd = os.open('/tmp/new.mo', os.O_RDONLY)
+os.utime(fd, ns=(7, 8))
+os.close(fd)
+check('utime through an fd', st('/tmp/new.mo')[:2] == [7, 8])
+os.truncate('/tmp/new.mo', 1)
+check('truncating moves mtime', st('/tmp/new.mo')[1] > po3[1])
+now = st('/tmp/new.mo')
+os.rename('/tmp/old.po', '/tmp/moved.po')
+check('a renamed file keeps its times', st('/tmp/moved.po')[:2] == po3[:2])
+os.remove('/tmp/moved.po')
+with open('/tmp/again.po', 'w') as f:
+    f.write('x')
+again = st('/tmp/again.po')
+check('a new file on a freed inode is new', now[1] < again[0] <= again[1])
+check('folders keep fixed times', st('/tmp')[1] == fixed[1] and st('/data/mid')[1] == fixed[1])
+check('files only read keep fixed times', st('/data/alpha.txt') == fixed)
+if bad:
+    raise SystemExit('file times: ' + repr(bad))
+print(json.dumps([fixed, po, mo, po2, po3, now, again]))
+"#;
+
+fn file_times(runtime: &str) {
+    let data = fresh_data();
+    let first = Guest::new(runtime).code(FILE_TIMES).mount(data.path(), "/data", Access::ReadOnly).run_ok();
+    let data = fresh_data();
+    let again = Guest::new(runtime).code(FILE_TIMES).mount(data.path(), "/data", Access::ReadOnly).run_ok();
+    assert_eq!((again.fuel, &again.stdout), (first.fuel, &first.stdout), "file times differ between runs on {runtime}");
+    let times: Vec<Vec<u64>> = serde_json::from_str(&first.stdout).unwrap();
+    assert_eq!(times[0], vec![sweperf::sandbox::FIXED_FILE_TIME_NS; 3], "an unchanged file shows the fixed time");
+}
+
+#[test]
+fn file_times_are_virtual_and_follow_what_the_guest_does() {
+    file_times("python-3.11-o2");
+    file_times("python-3.13-o2-full");
+}
+
 fn pytest_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_tree(

@@ -389,7 +389,14 @@ def _attack():
     if _os.stat(_p).st_ino != _i:
         _errors.append(('inode changed', _p))
     _p = _file(); _os.utime(_p, (1, 1))
+    if _os.stat(_p).st_mtime_ns != 1_000_000_000:
+        _errors.append(('utime not seen', _p))
     _fd = _os.open(_p, _os.O_RDONLY); _os.utime(_fd, (2, 2)); _os.close(_fd)
+    if _os.stat(_p).st_mtime_ns != 2_000_000_000:
+        _errors.append(('utime through an fd not seen', _p))
+    _p = _file(); _m = _os.stat(_p).st_mtime_ns; _w(_p, 'ab')
+    if _os.stat(_p).st_mtime_ns <= _m:
+        _errors.append(('write did not move the time', _p))
     _p = _file(); _os.link(_p, 'tinylib/data/hard.txt'); _w('tinylib/data/hard.txt', 'ab'); _expect('tinylib/data/hard.txt', b'original\n#')
     _p = _file(); _os.symlink(_os.path.basename(_p), 'tinylib/data/soft.txt'); _w('tinylib/data/soft.txt', 'ab'); _expect(_p, b'original\n#')
     _p = _file(); _os.rename(_p, 'tinylib/data/away.txt'); _w('tinylib/data/away.txt', 'ab'); _expect('tinylib/data/away.txt', b'original\n#')
