@@ -630,6 +630,27 @@ mod tests {
         let astroid = |env: &str| t.resolve(env).unwrap().requirements.into_iter().find(|w| w.name == "astroid").unwrap().version;
         assert!(astroid("python-3.12-pylint").starts_with("3.3."));
         assert!(astroid("python-3.12-pylint-4").starts_with("4."));
+        // pylint 2.16-3.2 get the astroid series of their development, by version and date: on
+        // main the latest tag lags the astroid bump (743a04de9, 2024-05-13, describes as 3.1 but
+        // pinned astroid 3.2), and pylint 4.x keeps astroid 4.
+        let pylint = |version: &str, date: &str| t.choose("pylint-dev/pylint", Some(version), Some(date)).environment;
+        for (version, date, series) in [
+            ("2.16", "2023-01-20", "2.14."),
+            ("3.0", "2023-04-23", "2.15."),
+            ("3.0", "2023-06-26", "3.0.0a"),
+            ("3.0", "2023-10-20", "3.0.3"),
+            ("3.0", "2024-02-11", "3.0.3"),
+            ("3.0", "2024-03-01", "3.1."),
+            ("3.1", "2024-05-04", "3.1."),
+            ("3.1", "2024-05-13", "3.2."),
+            ("3.2", "2024-07-30", "3.2."),
+            ("3.2", "2024-08-10", "3.3."),
+            ("3.3", "2025-01-10", "3.3."),
+            ("4.1", "2026-06-02", "4."),
+        ] {
+            let env = pylint(version, date);
+            assert!(astroid(&env).starts_with(series), "pylint {version} of {date}: {env}");
+        }
     }
 
     #[test]
