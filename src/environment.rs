@@ -604,6 +604,31 @@ mod tests {
     }
 
     #[test]
+    fn sphinx_4_and_older_get_jinja2_3_0_and_the_old_sphinxcontrib_builders() {
+        let t = Table::builtin().unwrap();
+        let pick = |version: &str, date: &str| t.choose("sphinx-doc/sphinx", Some(version), Some(date)).environment;
+        assert_eq!(pick("3.3", "2020-11-26T02:48:45+09:00"), "sphinx-4");
+        assert_eq!(pick("4.4", "2022-01-10"), "sphinx-4");
+        // The records measured on sphinx-5 (versions 4.5 and 5.0) keep it.
+        assert_eq!(pick("4.5", "2022-05-08T02:24:27+09:00"), "sphinx-5");
+        assert_eq!(pick("5.0", "2022-06-26T12:40:42+01:00"), "sphinx-5");
+        let (four, five) = (t.resolve("sphinx-4").unwrap(), t.resolve("sphinx-5").unwrap());
+        assert_eq!(four.runtime, five.runtime);
+        for layer in &five.layers {
+            assert!(four.layers.contains(layer), "{layer} missing from {:?}", four.layers);
+        }
+        assert!(four.layers.iter().any(|l| l == "distutils") && four.layers.iter().any(|l| l == "posix-ids"));
+        // A pinned second version does not change what `jinja2` alone names.
+        assert_eq!(t.wheel("jinja2").unwrap().version, "3.1.4");
+        assert_eq!(t.wheel("jinja2==3.0.3").unwrap().version, "3.0.3");
+        let jinja2 = |r: &Resolved| r.requirements.iter().find(|w| w.name == "jinja2").map(|w| w.version.clone());
+        assert_eq!(jinja2(&four).as_deref(), Some("3.0.3"));
+        assert_eq!(jinja2(&five).as_deref(), Some("3.1.4"));
+        assert_eq!(t.wheel("sphinxcontrib-applehelp").unwrap().version, "1.0.8");
+        assert_eq!(t.wheel("alabaster").unwrap().version, "0.7.16");
+    }
+
+    #[test]
     fn an_environment_may_extend_another_on_another_runtime() {
         let t = Table::builtin().unwrap();
         let (old, new) = (t.resolve("sphinx-3.12").unwrap(), t.resolve("sphinx-3.13").unwrap());
