@@ -87,7 +87,7 @@ pub const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "pytest-absent-plugins",
-        about: "registers the options and ini keys of pytest plugins the sandbox lacks (pytest-mypy-plugins, pytest-asyncio, ...) so a repository's addopts and --strict-config do not stop pytest",
+        about: "registers the options, ini keys and markers of pytest plugins the sandbox lacks (pytest-mypy-plugins, pytest-asyncio, ...) so a repository's addopts, --strict-config and --strict-markers do not stop pytest",
         provides: &[],
         files: &[
             ("_sweperf_init_pytest_absent_plugins.py", include_str!("../runtimes/layers/pytest-absent-plugins/_sweperf_init_pytest_absent_plugins.py")),

@@ -51,6 +51,14 @@ ROOT = DATASETS.parent
 COMMITS = DATASETS / "real-dev.commits.toml"
 ENV_TABLE = ROOT / "runtimes" / "environments.toml"
 TOOLCHAIN = ROOT / "runtimes" / "toolchain.toml"
+LAYERS = ROOT / "runtimes" / "layers"
+
+# Layers of an environment that are pytest plugins and work natively as they do in the sandbox:
+# the native run loads them too, so that both sides accept the same configuration (xarray's
+# `addopts` and `asyncio_*` ini keys name plugins the sandbox lacks) without installing those
+# plugins natively, which would run tests (async ones) the sandbox cannot. Set per record.
+NATIVE_PYTEST_LAYERS = {"pytest-absent-plugins": "_sweperf_pytest_absent_plugins"}
+native_plugins: list = []  # [(folder, plugin module)] for the record being measured
 
 PERF_WORDS = r"(faster|speed ?up|speedup|performance|perf[(:]|optimi[sz]|quadratic|slow|cache)"
 
@@ -113,6 +121,12 @@ def choose_environment(table: dict, repo: str, version, created_at) -> str:
             continue
         return rule["environment"]
     return "python-3.12"
+
+
+def use_native_layers(table: dict, env: str):
+    """Makes the following pytest runs load the environment's NATIVE_PYTEST_LAYERS."""
+    layers = next((e.get("layers", []) for e in table.get("environments", []) if e["name"] == env), [])
+    native_plugins[:] = [(LAYERS / l, NATIVE_PYTEST_LAYERS[l]) for l in layers if l in NATIVE_PYTEST_LAYERS]
 
 
 def requirements(table: dict, env: str) -> list:
@@ -190,7 +204,7 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(work),
-        "PYTHONPATH": os.pathsep.join([str(HERE), str(tree), *src_layout(tree)]),
+        "PYTHONPATH": os.pathsep.join([str(HERE), *(str(d) for d, _ in native_plugins), str(tree), *src_layout(tree)]),
         "PYTHONHASHSEED": "0",
         # Bytecode is written into the unpacked trees (as SWE-Perf's warm-up runs leave it behind),
         # so a test's call phase does not pay for compiling a module it imports lazily.
@@ -200,7 +214,8 @@ def run_pytest(python: Path, tree: Path, targets: list, work: Path, timeout: int
         # No network for the measured code: proxies that go nowhere.
         "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "",
     }
-    cmd = [str(python), "-m", "pytest", "-p", "timing_plugin", "-p", "no:cacheprovider", "-q",
+    cmd = [str(python), "-m", "pytest", "-p", "timing_plugin", *(a for _, m in native_plugins for a in ("-p", m)),
+           "-p", "no:cacheprovider", "-q",
            "--no-header", "-rN", *targets]
     try:
         run = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, errors="replace",
@@ -425,6 +440,7 @@ def build_record(entry, mirrors, work, table, rounds, min_gain, max_tests):
     message = git(m, "show", "-s", "--format=%B", commit).strip()
     version = version_of(m, commit, dict(entry, repo=repo))
     env = entry.get("environment") or choose_environment(table, repo, version, created_at)
+    use_native_layers(table, env)
     python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
     base, head = work / "trees" / instance_id / "base", work / "trees" / instance_id / "head"
     unpack(m, parent, base)
@@ -507,6 +523,7 @@ def record_base(r, mirrors: Path, work: Path, table: dict, entries: list):
     m = mirror(mirrors, r["repo"])
     env = r.get("environment") or choose_environment(table, r["repo"], r.get("version"), r.get("created_at"))
     entry = next((e for e in entries if r["commit"].startswith(e["commit"])), {})
+    use_native_layers(table, env)
     python = venv_for(work, env, with_native(requirements(table, env), entry.get("native_requirements", [])))
     base = work / "trees" / r["instance_id"] / "base"
     unpack(m, r["base_commit"], base)
