@@ -127,3 +127,32 @@ fn subprocess_absent_reports_a_missing_command_and_popen_still_refuses() {
     );
     assert_eq!(g.run_ok().stdout, "127 '' True\npopen refused\n");
 }
+
+#[test]
+fn pytest_absent_plugins_accepts_their_options_ini_keys_and_markers_only_when_listed() {
+    let test = "import pytest\n\n@pytest.mark.asyncio\ndef test_marked_asyncio():\n    pass\n\n@pytest.mark.timeout(5)\ndef test_marked_timeout():\n    pass\n";
+    let config = tempfile::tempdir().unwrap();
+    write_tree(
+        config.path(),
+        &[
+            ("pytest.ini", "[pytest]\naddopts = --strict-config --mypy-only-local-stub\nasyncio_default_fixture_loop_scope = function\n"),
+            ("tests/test_plain.py", "def test_plain():\n    pass\n"),
+        ],
+    );
+    let markers = tempfile::tempdir().unwrap();
+    write_tree(markers.path(), &[("pytest.ini", "[pytest]\naddopts = --strict-markers\n"), ("tests/test_marked.py", test)]);
+    let pytest = |layers: &[&str], tree: &std::path::Path| {
+        Guest::with_layers(PY311_O2, layers)
+            .mount(tree, "/repo", sweperf::Access::ReadWrite)
+            .cwd("/repo")
+            .args(&["-m", "sweperf_pytest", "-q", "tests"])
+            .run()
+    };
+    for (tree, passed, refusal) in [(&config, "1 passed", "unrecognized arguments"), (&markers, "2 passed", "'asyncio' not found in `markers`")] {
+        let with = pytest(&["pytest-absent-plugins"], tree.path());
+        assert!(with.status.success() && with.stdout.contains(passed), "{}\n{}", with.stdout, with.stderr);
+        let without = pytest(&[], tree.path());
+        let said = format!("{}{}", without.stdout, without.stderr);
+        assert!(!without.status.success() && said.contains(refusal), "{said}");
+    }
+}
