@@ -472,9 +472,9 @@ impl Table {
 
     /// (module, environments) for the guest's missing-module hint: which environments provide
     /// a module that one of their layers adds, fewest layers first. An environment that
-    /// `extends` another is left out (the hint names the one it extends): every guest gets the
-    /// hints, so adding an environment on another runtime must not change what existing
-    /// sessions get, nor their fuel.
+    /// `extends` another is left out (the hint names the one it extends). Every guest gets the
+    /// hints as files it reads only when an import finds nothing (see
+    /// [`crate::sandbox::guest_files`]), so adding an environment moves no fuel count.
     pub fn module_hints(&self) -> Vec<(String, Vec<String>)> {
         let mut envs: Vec<&Environment> = self.environments.iter().filter(|e| e.extends.is_none()).collect();
         envs.sort_by_key(|e| e.layers.len());

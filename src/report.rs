@@ -40,7 +40,7 @@ pub struct Fingerprint {
     /// Content hash of the toolchain tree the guest mounts: the unpacked wheels and the
     /// bytecode the runtime compiled for them.
     pub toolchain_tree_sha256: String,
-    /// SHA-256 over sweperf's guest-side files (start-up and pytest plugin).
+    /// SHA-256 over sweperf's guest-side files (start-up, pytest plugin, missing-module hints).
     pub guest_code_sha256: String,
     /// The instance's content hash (see [`Instance::content_hash`]).
     pub instance_sha256: String,
@@ -128,7 +128,10 @@ impl Fingerprint {
             limits: &instance.limits,
             seed,
         };
-        let (argv, env) = sandbox::guest_command(&manifest, &plan.request()?);
+        let request = plan.request()?;
+        let (argv, env) = sandbox::guest_command(&manifest, &request);
+        let guest_files = sandbox::guest_files(&request);
+        let guest_files: Vec<(&str, &str)> = guest_files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
         Ok(Fingerprint {
             sweperf_version: crate::VERSION.to_string(),
             sweperf_build_sha256: build_sha256(sandbox::FUEL_SOURCES),
@@ -136,7 +139,7 @@ impl Fingerprint {
             runtime: RuntimeFingerprint::of(&manifest),
             toolchain: toolchain.wheels.iter().map(|w| format!("{}=={} {}", w.name, w.version, w.sha256)).collect(),
             toolchain_tree_sha256: Home::tree_marker(&loaded.provisioned.site)?,
-            guest_code_sha256: guest_code_sha256(sandbox::GUEST_FILES),
+            guest_code_sha256: guest_code_sha256(&guest_files),
             instance_sha256: instance.content_hash()?,
             patch_sha256: sha256_hex(patch.as_bytes()),
             requirements: instance.requirements.clone(),
@@ -195,7 +198,7 @@ impl Fingerprint {
     }
 }
 
-/// SHA-256 over the guest-side files (normally [`sandbox::GUEST_FILES`]), by name and content.
+/// SHA-256 over the guest-side files (normally [`sandbox::guest_files`]), by name and content.
 pub fn guest_code_sha256(files: &[(&str, &str)]) -> String {
     named_files_sha256(files)
 }

@@ -43,14 +43,19 @@ del _cwd
 
 
 class _MissingModuleHint:
-    """Last on sys.meta_path, so it speaks only when nothing else found the module."""
+    """Last on sys.meta_path, so it speaks only when nothing else found the module. The hints
+    are files, `hints/<module>` beside this one, read only then: how many environments the
+    table has never moves a fuel count."""
 
-    def __init__(self, hints):
-        self._hints = hints
+    _folder = os.path.join(os.path.dirname(__file__), "hints")
 
     def find_spec(self, fullname, path=None, target=None):
-        environments = self._hints.get(fullname)
-        if environments is None:
+        if "." in fullname:
+            return None
+        try:
+            with open(os.path.join(self._folder, fullname), encoding="utf-8") as f:
+                environments = f.read().split()
+        except (OSError, ValueError):
             return None
         raise ModuleNotFoundError(
             f"No module named {fullname!r}; it is provided by the sweperf environment"
@@ -59,13 +64,4 @@ class _MissingModuleHint:
         )
 
 
-def _hints():
-    hints = {}
-    for pair in os.environ.get("SWEPERF_MODULE_HINTS", "").split(","):
-        module, _, environments = pair.partition(":")
-        if module and environments:
-            hints[module] = environments.split("|")
-    return hints
-
-
-sys.meta_path.append(_MissingModuleHint(_hints()))
+sys.meta_path.append(_MissingModuleHint())

@@ -55,6 +55,21 @@ pub const GUEST_FILES: &[(&str, &str)] = &[
     ("sweperf_compile.py", include_str!("../../runtimes/guest/sweperf_compile.py")),
 ];
 
+/// The files of the guest's code folder ([`GUEST_CODE_GUEST`]) for `request`: [`GUEST_FILES`],
+/// and for each module hint `hints/<module>`, the environments that provide the module, one per
+/// line (a module name that is not one identifier is left out). The fingerprint hashes exactly
+/// these.
+pub fn guest_files(request: &RunRequest) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = GUEST_FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    for (module, envs) in &request.module_hints {
+        let identifier = module.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !module.is_empty() && !module.starts_with(|c: char| c.is_ascii_digit());
+        if identifier {
+            files.push((format!("hints/{module}"), envs.join("\n")));
+        }
+    }
+    files
+}
+
 /// The host-side sources that can move a fuel count (the engine set-up, the WASI shims, the
 /// trampolines, the session a measurement runs) and the dependency lock: the fingerprint hashes
 /// them, so a report made before a shim change does not verify after it.
@@ -160,7 +175,9 @@ pub struct RunRequest {
     /// resolves them; default none).
     pub layers: Vec<GuestLayer>,
     /// For the guest's missing-module message: (module, the environments that provide it),
-    /// passed to the guest as `SWEPERF_MODULE_HINTS` (default none).
+    /// written into the guest's code folder as `hints/<module>` (see [`guest_files`]) and read
+    /// only when an import finds nothing, so the table's size never moves a fuel count
+    /// (default none).
     pub module_hints: Vec<(String, Vec<String>)>,
 }
 
@@ -687,8 +704,9 @@ impl GuestLayout {
         let dev = dir("dev")?;
         fs::write(dev.join("null"), b"").context(|| "creating /dev/null".into())?;
         let guest_code = dir("guest")?;
-        for (name, text) in GUEST_FILES {
-            fs::write(guest_code.join(name), text).context(|| format!("writing guest file {name}"))?;
+        fs::create_dir_all(guest_code.join("hints")).context(|| "creating the guest's hints folder".into())?;
+        for (name, text) in guest_files(request) {
+            fs::write(guest_code.join(&name), text).context(|| format!("writing guest file {name}"))?;
         }
         for layer in &request.layers {
             layer.check()?;
@@ -769,12 +787,6 @@ pub fn guest_command(manifest: &runtime::RuntimeManifest, request: &RunRequest) 
         ("PYTHONNOUSERSITE".into(), "1".into()),
         ("PYTHONPATH".into(), path.join(":")),
     ];
-    let hints = request
-        .module_hints
-        .iter()
-        .map(|(module, envs)| format!("{module}:{}", envs.join("|")))
-        .collect::<Vec<_>>();
-    env.push(("SWEPERF_MODULE_HINTS".into(), hints.join(",")));
     let layers = request.layers.iter().map(|l| l.name.as_str()).collect::<Vec<_>>();
     env.push(("SWEPERF_LAYERS".into(), layers.join(",")));
     if let Some(cwd) = &request.cwd {

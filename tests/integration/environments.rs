@@ -156,3 +156,17 @@ fn pytest_absent_plugins_accepts_their_options_ini_keys_and_markers_only_when_li
         assert!(!without.status.success() && said.contains(refusal), "{said}");
     }
 }
+
+#[test]
+fn the_missing_module_hints_never_move_fuel_and_still_name_the_environment() {
+    let code = "import json\ntry:\n    import not_a_module_here\nexcept ImportError:\n    pass\n";
+    let plain = Guest::new(PY311_O2).code(code).run_ok();
+    let mut more = Guest::new(PY311_O2).code(code);
+    more.request.module_hints.push(("extra_module".into(), vec!["env-a".into(), "env-b".into()]));
+    more.request.module_hints.extend((0..50).map(|i| (format!("module_{i}"), vec![format!("environment-{i}")])));
+    let more_run = more.run_ok();
+    assert_eq!(plain.fuel, more_run.fuel, "a larger hints table moved the fuel of a guest that does not import a hinted module");
+    let hinted = more.code("import extra_module").run();
+    assert!(!hinted.status.success());
+    assert!(hinted.stderr.contains("No module named 'extra_module'; it is provided by the sweperf environment 'env-a' or 'env-b'"), "{}", hinted.stderr);
+}
