@@ -62,6 +62,22 @@ pub enum Error {
         actual: String,
     },
 
+    /// A snapshot runtime's pre-initialised module, made on this machine, is not the one its
+    /// manifest pins: the machine (or this build of sweperf) would measure from another state.
+    #[error(
+        "runtime {runtime}: the snapshot made here has SHA-256 {actual}, but runtimes/{runtime}.toml pins {expected} (`snapshot.snapshot_sha256`); it was not kept and the runtime cannot be used. Use {fallback} (the same interpreter, started without a snapshot) with --environment, and report this machine"
+    )]
+    SnapshotMismatch {
+        /// The runtime.
+        runtime: String,
+        /// The pinned hash.
+        expected: String,
+        /// The hash of the snapshot made here.
+        actual: String,
+        /// A runtime with the same interpreter and no snapshot.
+        fallback: String,
+    },
+
     /// A wheel lacks a file its manifest names.
     #[error("{path}: `{member}` is not in the wheel; the manifest names a file the package does not ship")]
     MissingMember {

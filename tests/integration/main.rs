@@ -15,5 +15,6 @@ mod integrity;
 mod isolation;
 mod limits;
 mod scripted;
+mod snapshot;
 mod validate;
 mod verify;

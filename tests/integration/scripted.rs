@@ -42,6 +42,7 @@ fn session(tests: &[(&str, TestOutcome, u64)], unaccounted: u64, exit: i64) -> T
         slept_ns: 0,
         unaccounted_fuel: unaccounted,
         wall_ms: 1.0,
+        from_snapshot: false,
         exitstatus: Some(exit),
         tests: tests.iter().map(|(id, o, f)| (id.to_string(), result(*o, *f))).collect(),
         violations: vec![],

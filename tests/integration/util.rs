@@ -18,6 +18,8 @@ pub const PY313_O2: &str = "python-3.13-o2";
 /// repositories (before 2024-04 and after).
 pub const PY311_O2_FULL: &str = "python-3.11-o2-full";
 pub const PY313_O2_FULL: &str = "python-3.13-o2-full";
+/// python-3.13-o2-full started from a snapshot with pytest imported.
+pub const PY313_O2_PYTEST: &str = "python-3.13-o2-pytest";
 pub const ALL_RUNTIMES: [&str; 4] = [PY312, PY315, PY311, PY311_O2];
 
 pub fn sandbox() -> &'static Sandbox {
