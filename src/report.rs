@@ -86,6 +86,10 @@ pub struct RuntimeFingerprint {
     pub module_sha256: String,
     /// (guest path, SHA-256) of each file the runtime mounts.
     pub files: Vec<(String, String)>,
+    /// SHA-256 of the pre-initialised module a snapshot runtime's runs start from (pinned in
+    /// its manifest); absent for other runtimes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_sha256: Option<String>,
 }
 
 impl RuntimeFingerprint {
@@ -97,6 +101,7 @@ impl RuntimeFingerprint {
             wheel_sha256: m.package.sha256.clone(),
             module_sha256: m.module.sha256.clone(),
             files: m.mounts.iter().map(|f| (f.guest.clone(), f.sha256.clone())).collect(),
+            snapshot_sha256: m.snapshot.as_ref().map(|s| s.snapshot_sha256.clone()),
         }
     }
 }
@@ -174,6 +179,7 @@ impl Fingerprint {
                 wheel_sha256: s(),
                 module_sha256: s(),
                 files: vec![],
+                snapshot_sha256: None,
             },
             toolchain: vec![],
             toolchain_tree_sha256: s(),

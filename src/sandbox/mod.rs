@@ -54,8 +54,12 @@ pub const GUEST_FILES: &[(&str, &str)] = &[
     ("sitecustomize.py", include_str!("../../runtimes/guest/sitecustomize.py")),
     ("sweperf_pytest.py", include_str!("../../runtimes/guest/sweperf_pytest.py")),
     ("sweperf_compile.py", include_str!("../../runtimes/guest/sweperf_compile.py")),
-    ("_sweperf_snapshot.py", include_str!("../../runtimes/guest/_sweperf_snapshot.py")),
 ];
+
+/// The module a snapshot runtime's initialisation imports (see `snapshot`), in the guest's code
+/// folder only then: every other guest lists that folder, and one more name there would move
+/// every fuel count. Its bytes are covered by the snapshot's pinned SHA-256.
+pub const SNAPSHOT_INIT_FILE: (&str, &str) = ("_sweperf_snapshot.py", include_str!("../../runtimes/guest/_sweperf_snapshot.py"));
 
 /// The files of the guest's code folder ([`GUEST_CODE_GUEST`]) for `request`: [`GUEST_FILES`],
 /// and for each module hint `hints/<module>`, the environments that provide the module, one per
@@ -752,8 +756,8 @@ struct GuestLayout {
 enum GuestCode {
     /// All of them: a run.
     Run,
-    /// All but `sitecustomize.py`: a snapshot's initialisation, whose interpreter must not run
-    /// sweperf's start-up (each run does, see `snapshot`).
+    /// All but `sitecustomize.py`, and [`SNAPSHOT_INIT_FILE`]: a snapshot's initialisation,
+    /// whose interpreter must not run sweperf's start-up (each run does, see `snapshot`).
     SnapshotInit,
 }
 
@@ -774,10 +778,12 @@ impl GuestLayout {
         fs::write(dev.join("null"), b"").context(|| "creating /dev/null".into())?;
         let guest_code = dir("guest")?;
         fs::create_dir_all(guest_code.join("hints")).context(|| "creating the guest's hints folder".into())?;
-        for (name, text) in guest_files(request) {
-            if code == GuestCode::SnapshotInit && name == "sitecustomize.py" {
-                continue;
-            }
+        let mut files = guest_files(request);
+        if code == GuestCode::SnapshotInit {
+            files.retain(|(name, _)| name != "sitecustomize.py");
+            files.push((SNAPSHOT_INIT_FILE.0.to_string(), SNAPSHOT_INIT_FILE.1.to_string()));
+        }
+        for (name, text) in files {
             fs::write(guest_code.join(&name), text).context(|| format!("writing guest file {name}"))?;
         }
         for layer in &request.layers {

@@ -162,7 +162,7 @@ fn inputs_key(rt: &LoadedRuntime) -> Result<String> {
     material.push_str(&rt.provisioned.manifest.snapshot.as_ref().map(|s| s.sha256.clone()).unwrap_or_default());
     material.push('\n');
     material.push_str(&crate::runtime::Home::tree_marker(&rt.provisioned.site)?);
-    for (name, text) in super::GUEST_FILES.iter().chain(super::FUEL_SOURCES) {
+    for (name, text) in super::GUEST_FILES.iter().chain(super::FUEL_SOURCES).chain([&super::SNAPSHOT_INIT_FILE]) {
         material.push('\n');
         material.push_str(name);
         material.push('\0');
