@@ -240,25 +240,19 @@ impl Evaluator {
         }
 
         let (base, patched_early) = self.sides(instance, &patched_tree.root, options, &fingerprint)?;
-        for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
-            t.base_fuel = base.session.result(nodeid).call_fuel;
-        }
-        let base_ok = base.passed && base.session.violations.is_empty() && report.efficiency_tests.iter().all(|t| t.base_fuel.is_some());
-        if !base_ok {
-            let why = match base.session.violations.first() {
-                Some(v) => v.to_string(),
-                None => base.failure.clone().unwrap_or_else(|| "an efficiency test reported no call phase".into()),
-            };
-            report.status = InstanceStatus::Invalid;
-            report.detail = Some(format!("the unpatched repository fails its tests: {why}"));
-            report.base = Some(base);
+        if !base_valid(instance, base, report) {
             return Ok(());
         }
-
+        let base = report.base.take().expect("base_valid keeps the base");
         let patched = match patched_early {
             Some(side) => side?,
-            None => self.measure_side(instance, &patched_tree.root, options, false)?,
+            None => self.measure_side(instance, &patched_tree.root, options, false, false)?,
         };
+        let (base, patched) = self.start_alike(instance, &patched_tree.root, options, base, patched)?;
+        if !base_valid(instance, base, report) {
+            return Ok(());
+        }
+        let base = report.base.take().expect("base_valid keeps the base");
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.patched_fuel = patched.session.result(nodeid).call_fuel;
         }
@@ -320,11 +314,11 @@ impl Evaluator {
         let prepared = options.bytecode_cache;
         if prepared {
             let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
-            self.runner.prepare(&self.request(instance, &tree.root, options, &node_ids, false))?;
+            self.runner.prepare(&self.request(instance, &tree.root, options, &node_ids, false, false))?;
         }
         let (base, patched) = std::thread::scope(|scope| {
-            let patched = scope.spawn(|| self.measure_side(instance, patched, options, false));
-            let base = self.measure_side(instance, &tree.root, options, prepared);
+            let patched = scope.spawn(|| self.measure_side(instance, patched, options, false, false));
+            let base = self.measure_side(instance, &tree.root, options, prepared, false);
             (base, patched.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         });
         let base = base?;
@@ -334,7 +328,25 @@ impl Evaluator {
         Ok((base, Some(patched)))
     }
 
-    fn request<'a>(&self, instance: &'a Instance, tree: &'a Path, options: &EvalOptions, node_ids: &'a [String], prepared: bool) -> SideRequest<'a> {
+    /// The two sides compared must start alike. A runtime with a snapshot starts a session from
+    /// it unless the session's import path provides a module the snapshot has already imported,
+    /// so a patch that adds such a module (or removes the base's) would compare a side that
+    /// started from the snapshot with one that did not: the side that did is measured again on
+    /// the plain interpreter. (Its gain would otherwise rest on how the interpreter started, and
+    /// the start-up left out of one side would count as unaccounted growth on the other.) Such
+    /// a base is not cached: the cache holds the base as every other prediction measures it.
+    fn start_alike(&self, instance: &Instance, patched_root: &Path, options: &EvalOptions, base: SideReport, patched: SideReport) -> Result<(SideReport, SideReport)> {
+        match (base.session.from_snapshot, patched.session.from_snapshot) {
+            (true, false) => {
+                let tree = Tree::copy_of(instance, options)?;
+                Ok((self.measure_side(instance, &tree.root, options, false, true)?, patched))
+            }
+            (false, true) => Ok((base, self.measure_side(instance, patched_root, options, false, true)?)),
+            _ => Ok((base, patched)),
+        }
+    }
+
+    fn request<'a>(&self, instance: &'a Instance, tree: &'a Path, options: &EvalOptions, node_ids: &'a [String], prepared: bool, plain: bool) -> SideRequest<'a> {
         SideRequest {
             instance,
             tree,
@@ -342,15 +354,16 @@ impl Evaluator {
             seed: options.seed,
             reuse_bytecode: options.bytecode_cache,
             prepared,
+            plain,
         }
     }
 
-    /// One session on `tree` (`prepared`: already compiled by the runner's `prepare`): the
-    /// efficiency tests, then the correctness tests; `repeat` times when asked, failing loudly
-    /// if any fuel count differs.
-    fn measure_side(&self, instance: &Instance, tree: &Path, options: &EvalOptions, prepared: bool) -> Result<SideReport> {
+    /// One session on `tree` (`prepared`: already compiled by the runner's `prepare`; `plain`:
+    /// not from the runtime's snapshot): the efficiency tests, then the correctness tests;
+    /// `repeat` times when asked, failing loudly if any fuel count differs.
+    fn measure_side(&self, instance: &Instance, tree: &Path, options: &EvalOptions, prepared: bool, plain: bool) -> Result<SideReport> {
         let node_ids = measure::session_args(&instance.efficiency_tests, &instance.correctness_tests);
-        let request = self.request(instance, tree, options, &node_ids, prepared);
+        let request = self.request(instance, tree, options, &node_ids, prepared, plain);
         let first = self.runner.measure(&request)?;
         for attempt in 2..=options.repeat.max(1) {
             let again = self.runner.measure(&request)?;
@@ -368,6 +381,25 @@ impl Evaluator {
         }
         Ok(side_report(first))
     }
+}
+
+/// Records `base` in `report` with its efficiency tests' fuel; when the unpatched repository
+/// fails its own tests, also marks the instance invalid and returns false.
+fn base_valid(instance: &Instance, base: SideReport, report: &mut InstanceReport) -> bool {
+    for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
+        t.base_fuel = base.session.result(nodeid).call_fuel;
+    }
+    let ok = base.passed && base.session.violations.is_empty() && report.efficiency_tests.iter().all(|t| t.base_fuel.is_some());
+    if !ok {
+        let why = match base.session.violations.first() {
+            Some(v) => v.to_string(),
+            None => base.failure.clone().unwrap_or_else(|| "an efficiency test reported no call phase".into()),
+        };
+        report.status = InstanceStatus::Invalid;
+        report.detail = Some(format!("the unpatched repository fails its tests: {why}"));
+    }
+    report.base = Some(base);
+    ok
 }
 
 fn side_report(session: TestRun) -> SideReport {

@@ -275,6 +275,9 @@ pub struct TestPlan<'a> {
     pub limits: &'a Limits,
     /// Seeds the guest's random sources.
     pub seed: u64,
+    /// Start on the runtime's plain interpreter even where its snapshot could stand in (see
+    /// [`RunRequest::plain`]).
+    pub plain: bool,
 }
 
 impl TestPlan<'_> {
@@ -282,6 +285,7 @@ impl TestPlan<'_> {
     /// Errors: a layer the environment table does not know (see [`crate::environment::equip`]).
     pub fn request(&self) -> Result<RunRequest> {
         let mut request = RunRequest::new(["-m", "sweperf_pytest", "-q"]);
+        request.plain = self.plain;
         request.args.extend(self.node_ids.iter().cloned());
         if !self.measured.is_empty() {
             request.env.push(("SWEPERF_MEASURED".into(), self.measured.join("\n")));

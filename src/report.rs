@@ -132,6 +132,7 @@ impl Fingerprint {
             layers: &instance.layers,
             limits: &instance.limits,
             seed,
+            plain: false,
         };
         let request = plan.request()?;
         let (argv, env) = sandbox::guest_command(&manifest, &request);

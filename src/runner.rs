@@ -33,6 +33,9 @@ pub struct SideRequest<'a> {
     /// Whether [`TestRunner::prepare`] already did its work on this tree (the real runner then
     /// does not go over the tree's files again before the session).
     pub prepared: bool,
+    /// Whether the session must start on the runtime's plain interpreter, not from its
+    /// snapshot (so that it starts as the other side's did; see [`crate::sandbox::RunRequest::plain`]).
+    pub plain: bool,
 }
 
 /// Measures sides of instances and fingerprints evaluations.
@@ -121,6 +124,7 @@ impl SandboxRunner {
             layers: &instance.layers,
             limits: &instance.limits,
             seed: request.seed,
+            plain: request.plain,
         }
     }
 

@@ -186,6 +186,10 @@ pub struct RunRequest {
     /// only when an import finds nothing, so the table's size never moves a fuel count
     /// (default none).
     pub module_hints: Vec<(String, Vec<String>)>,
+    /// Start on the runtime's plain interpreter even where its snapshot could stand in (see
+    /// [`snapshot`]), so that two runs compared with each other start alike (default false).
+    #[serde(default)]
+    pub plain: bool,
 }
 
 /// A compatibility layer as the guest gets it: a folder of Python files, mounted read-only
@@ -231,6 +235,7 @@ impl RunRequest {
             seed: 0,
             layers: Vec::new(),
             module_hints: Vec::new(),
+            plain: false,
         }
     }
 }
@@ -597,7 +602,7 @@ impl Sandbox {
     /// when the store cannot be set up. What the guest does (exit, trap, run out of fuel) is an
     /// [`Outcome`], not an error.
     pub fn run(&self, runtime: &LoadedRuntime, request: &RunRequest) -> Result<Outcome> {
-        let snapshot = runtime.snapshot.as_ref().filter(|s| s.stands_in_for(request)).map(|s| &s.module);
+        let snapshot = runtime.snapshot.as_ref().filter(|s| !request.plain && s.stands_in_for(request)).map(|s| &s.module);
         let layout = GuestLayout::prepare(&self.home, runtime, request, GuestCode::Run)?;
         let stdout = CappedPipe::new(request.limits.output_bytes);
         let stderr = CappedPipe::new(request.limits.output_bytes);

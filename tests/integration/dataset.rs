@@ -130,7 +130,7 @@ fn a_dataset_is_evaluated_on_local_clones_without_touching_them() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let manifest = std::fs::read_to_string(out_dir.join("acme__tinylib-1/instance.toml")).unwrap();
-    assert!(manifest.contains(&format!("base_commit = \"{slow}\"")) && manifest.contains("environment = \"python-3.13-o2-full\""), "{manifest}");
+    assert!(manifest.contains(&format!("base_commit = \"{slow}\"")) && manifest.contains("environment = \"python-3.13-o2-pytest\""), "{manifest}");
     let imported = sweperf::Instance::load(&out_dir.join("acme__tinylib-1")).unwrap();
     assert_eq!(std::fs::read_to_string(imported.repo().join("tinylib/dedupe.py")).unwrap(), std::fs::read_to_string(fixture().join("repo/tinylib/dedupe.py")).unwrap());
 }
@@ -216,7 +216,7 @@ fn without_a_repository_rule_the_environment_follows_the_commit_date() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(manifest_environment(&out_dir, "old-1"), "python-3.11-o2-full");
     assert_eq!(manifest_environment(&out_dir, "edge-1"), "python-3.11-o2-full");
-    assert_eq!(manifest_environment(&out_dir, "new-1"), "python-3.13-o2-full");
+    assert_eq!(manifest_environment(&out_dir, "new-1"), "python-3.13-o2-pytest");
     assert_eq!(manifest_environment(&out_dir, "undated-1"), sweperf::environment::UNDATED);
     // sweperf's `correctness_test` extension becomes the instance's correctness tests.
     let picked = sweperf::Instance::load(&out_dir.join("picked-1")).unwrap();
@@ -270,7 +270,7 @@ fn sympy_records_get_mpmath_and_hypothesis_by_date() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(manifest_environment(&out_dir, "sympy__sympy-20000"), "sympy-3.11-legacy");
     assert_eq!(manifest_environment(&out_dir, "sympy__sympy-25606"), "sympy-3.11");
-    assert_eq!(manifest_environment(&out_dir, "sympy__sympy-26710"), "sympy-3.13");
+    assert_eq!(manifest_environment(&out_dir, "sympy__sympy-26710"), "sympy-3.13-pytest");
     let loaded = sweperf::Instance::load(&out_dir.join("sympy__sympy-25606")).unwrap();
     let reqs: Vec<&str> = loaded.requirements.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(loaded.runtime, "python-3.11");

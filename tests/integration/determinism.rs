@@ -185,7 +185,7 @@ fn pytest_project() -> tempfile::TempDir {
 
 /// A session of `node_ids` (all of them measured) on `tree`, on the repository root's path.
 fn plan<'a>(tree: &'a Path, node_ids: &'a [String], limits: &'a sweperf::Limits) -> sweperf::measure::TestPlan<'a> {
-    sweperf::measure::TestPlan { tree, node_ids, measured: node_ids, python_path: std::slice::from_ref(&*DOT), requirements: None, layers: &[], limits, seed: 0 }
+    sweperf::measure::TestPlan { tree, node_ids, measured: node_ids, python_path: std::slice::from_ref(&*DOT), requirements: None, layers: &[], limits, seed: 0, plain: false }
 }
 
 static DOT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| ".".to_string());

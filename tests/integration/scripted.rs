@@ -385,3 +385,48 @@ fn a_resumed_run_writes_the_same_bytes_and_verifies() {
     assert!(fields.contains(&format!("a: {LARGE} gain (recomputed from the report's fuel counts)")), "{fields:?}");
     assert!(fields.contains(&format!("b: {LARGE} patched_fuel")), "{fields:?}");
 }
+
+#[test]
+fn sides_compared_start_alike_from_the_snapshot_or_not() {
+    // A snapshot runtime, as a script: a session starts from the snapshot (and leaves its 900 M
+    // start-up out of the unaccounted fuel) unless it is asked to start plain or its tree
+    // provides a module the snapshot imported (here: a patch that adds `keyword.py`).
+    let root = tempfile::tempdir().unwrap();
+    let inst = one_instance(root.path());
+    let plain_requests = Arc::new(AtomicUsize::new(0));
+    let seen = plain_requests.clone();
+    let ev = Evaluator::with_runner(ScriptedRunner::new(move |r| {
+        let mut s = realistic(r);
+        s.from_snapshot = !r.plain && !r.tree.join("keyword.py").exists();
+        if r.plain {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        if !s.from_snapshot {
+            s.unaccounted_fuel += 900_000_000;
+            s.fuel += 900_000_000;
+        }
+        s
+    }).with_base_cache(root.path().join("cache")));
+    let opts = EvalOptions::default();
+    let gold = ev.evaluate(&inst, "m", Some(&expert()), &opts);
+    assert_eq!(gold.status, InstanceStatus::Correct, "{:?}", gold.detail);
+    let sides = |r: &sweperf::report::InstanceReport| [r.base.as_ref().unwrap().session.from_snapshot, r.patched.as_ref().unwrap().session.from_snapshot];
+    assert_eq!(sides(&gold), [true, true]);
+    assert_eq!(plain_requests.load(Ordering::SeqCst), 0, "nothing measured twice when both sides start alike");
+
+    // The patch adds a module the snapshot imported: its side starts plain, so the base is
+    // measured again plain (not tampered by the start-up that only one side paid for).
+    let shadowing = format!("{}diff --git a/keyword.py b/keyword.py\nnew file mode 100644\n--- /dev/null\n+++ b/keyword.py\n@@ -0,0 +1 @@\n+kwlist = []\n", expert());
+    let r = ev.evaluate(&inst, "m", Some(&shadowing), &opts);
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+    assert_eq!(sides(&r), [false, false]);
+    assert_eq!(plain_requests.load(Ordering::SeqCst), 1);
+    assert_eq!(r.efficiency_tests[0].gain, gold.efficiency_tests[0].gain);
+    assert!(!r.base.as_ref().unwrap().cached, "a base measured plain for one patch is not the cached one");
+
+    // The cached base (from the snapshot) is still the one the next prediction gets.
+    let again = ev.evaluate(&inst, "m", Some(&expert()), &opts);
+    assert_eq!(sides(&again), [true, true]);
+    assert!(again.base.as_ref().unwrap().cached);
+    assert_eq!(plain_requests.load(Ordering::SeqCst), 1);
+}

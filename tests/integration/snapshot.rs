@@ -197,3 +197,31 @@ fn an_instance_scores_on_the_snapshot_as_on_the_plain_runtime() {
     assert_eq!(sides(snap), [true, true], "both sides' sessions start from the snapshot");
     assert_eq!(sides(plain), [false, false]);
 }
+
+/// The standard library's `keyword` of 3.13, as a repository could ship its own copy.
+const KEYWORD_PY: &str = "kwlist = ['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']
+softkwlist = ['_', 'case', 'match', 'type']
+iskeyword = frozenset(kwlist).__contains__
+issoftkeyword = frozenset(softkwlist).__contains__
+";
+
+#[test]
+fn a_patch_that_shadows_an_imported_module_is_compared_with_a_plain_base() {
+    // `keyword` is among the modules the snapshot imported: a tree that provides it cannot
+    // start from the snapshot, so the patched side starts plain, and so must the base.
+    let root = tempfile::tempdir().unwrap();
+    let evaluator = Evaluator::new(Home::from_env().unwrap()).unwrap();
+    let inst = bundled_on(root.path(), "logscan-patterns", PY313_O2_PYTEST);
+    let gold = std::fs::read_to_string(inst.dir.join("expert.patch")).unwrap();
+    let added: String = KEYWORD_PY.lines().map(|l| format!("+{l}\n")).collect();
+    let shadowing = format!("{gold}diff --git a/keyword.py b/keyword.py\nnew file mode 100644\n--- /dev/null\n+++ b/keyword.py\n@@ -0,0 +1,{} @@\n{added}", KEYWORD_PY.lines().count());
+    let plain = evaluator.evaluate(&inst, "gold", Some(&gold), &EvalOptions::default());
+    let shadowed = evaluator.evaluate(&inst, "shadow", Some(&shadowing), &EvalOptions::default());
+    assert_eq!(shadowed.status, InstanceStatus::Correct, "{:?}", shadowed.detail);
+    let sides = |r: &sweperf::report::InstanceReport| [r.base.as_ref().unwrap().session.from_snapshot, r.patched.as_ref().unwrap().session.from_snapshot];
+    assert_eq!(sides(&plain), [true, true]);
+    assert_eq!(sides(&shadowed), [false, false], "the base was measured again without the snapshot");
+    for (p, s) in plain.efficiency_tests.iter().zip(&shadowed.efficiency_tests) {
+        assert!((p.gain - s.gain).abs() < 0.02, "{}: gain {} from the snapshot, {} plain", p.nodeid, p.gain, s.gain);
+    }
+}
