@@ -249,3 +249,30 @@ fn readme_figures_come_from_the_golden_table() {
     assert_eq!(rows, g.instances.len(), "README lists every bundled instance once");
     assert!(set_line, "README states the set's gold performance");
 }
+
+/// Opens (with a note after it) and closes the benchmark table README copies.
+const PROTOCOL_MARK: &str = "<!-- protocol-bench";
+
+/// The lines between the marks in `path`, which must hold exactly one marked block.
+fn marked_block(path: &str) -> String {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let starts: Vec<usize> = text.match_indices(PROTOCOL_MARK).map(|(i, _)| i).collect();
+    assert_eq!(starts.len(), 2, "{path}: one `{PROTOCOL_MARK}: ... -->` line, then one closing `{PROTOCOL_MARK} -->`");
+    let body = &text[starts[0]..starts[1]];
+    body.split_once('\n').map_or("", |(_, rest)| rest).trim().to_string()
+}
+
+#[test]
+fn readme_cost_figures_are_the_committed_benchmark_output() {
+    // README's cost table is machine-dependent, so no test can recompute it: it must be the
+    // benchmark's output as committed in benches/results/protocol.md (which names the commit,
+    // machine and command), copied, not retyped.
+    let readme = marked_block("README.md");
+    assert_eq!(readme, marked_block("benches/results/protocol.md"), "README's cost table differs from benches/results/protocol.md's marked one");
+    let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with(README_TABLE_ROW)).collect();
+    assert!(rows.len() >= 3, "the table has a row per instance: {readme}");
+    let header = readme.lines().next().unwrap();
+    for column in ["SWE-Perf protocol, 46 runs (s)", "session / native run", "protocol / sweperf cold", "protocol / sweperf warm"] {
+        assert!(header.contains(column), "README's cost table lacks `{column}`: {header}");
+    }
+}
