@@ -524,6 +524,10 @@ pub fn compile_tree(sandbox: &Sandbox, runtime: &LoadedRuntime, plan: &TestPlan,
     let groups = compile_groups(&todo);
     let run = |group: &[usize]| -> Result<Outcome> {
         let mut request = RunRequest::new(["-m", "sweperf_compile", "--modules"]);
+        // On the plain interpreter even on a snapshot runtime: the bytecode cache's entries are
+        // keyed by the interpreter's module (see `BytecodeCache::new`), which a snapshot runtime
+        // shares with its plain runtime, so both must compile alike.
+        request.plain = true;
         request.args.extend(group.iter().filter(|&&i| !todo[i].1).map(|&i| format!("{REPO_GUEST}/{}", todo[i].0)));
         request.args.push("--tests".into());
         request.args.extend(group.iter().filter(|&&i| todo[i].1).map(|&i| format!("{REPO_GUEST}/{}", todo[i].0)));

@@ -450,3 +450,29 @@ fn a_snapshot_made_in_a_fresh_home_is_the_pinned_one() {
     let shared = std::fs::read(shared_rt.snapshot_file().unwrap()).unwrap();
     assert!(fresh == shared, "two snapshots differ");
 }
+
+/// A snapshot runtime shares its plain runtime's interpreter module, and so its bytecode cache
+/// entries: its compile runs start on the plain interpreter and write the same bytes.
+#[test]
+fn a_snapshot_runtime_compiles_as_its_plain_runtime() {
+    let node_ids = vec!["tests".to_string()];
+    let limits = sweperf::Limits::default();
+    let compiled = |runtime: &str| {
+        let tree = pytest_project();
+        let rt = crate::util::runtime(runtime);
+        let out = sweperf::measure::compile_tree(sandbox(), &rt, &plan(tree.path(), &node_ids, &limits), None).unwrap().expect("a compile run");
+        assert!(matches!(out.status, sweperf::sandbox::Status::Exited { code: 0 }), "{out:?}");
+        let mut files = Vec::new();
+        for dir in ["pkg/__pycache__", "tests/__pycache__"] {
+            let mut names: Vec<_> = std::fs::read_dir(tree.path().join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+            names.sort();
+            files.extend(names.into_iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())));
+        }
+        (out.from_snapshot, out.fuel, files)
+    };
+    let (plain, snap) = (compiled(PY313_O2_FULL), compiled(PY313_O2_PYTEST));
+    assert!(!snap.0, "the compile run started from the snapshot");
+    assert_eq!(snap.1, plain.1, "the same work, so the same fuel");
+    assert!(!snap.2.is_empty());
+    assert_eq!(snap.2, plain.2, "the same .pyc files, byte for byte");
+}
