@@ -248,7 +248,7 @@ impl Evaluator {
             Some(side) => side?,
             None => self.measure_side(instance, &patched_tree.root, options, false, false)?,
         };
-        let (base, patched) = self.start_alike(instance, &patched_tree.root, options, base, patched)?;
+        let (base, patched) = self.start_alike(instance, patch, options, base, patched)?;
         if !base_valid(instance, base, report) {
             return Ok(());
         }
@@ -335,13 +335,21 @@ impl Evaluator {
     /// the plain interpreter. (Its gain would otherwise rest on how the interpreter started, and
     /// the start-up left out of one side would count as unaccounted growth on the other.) Such
     /// a base is not cached: the cache holds the base as every other prediction measures it.
-    fn start_alike(&self, instance: &Instance, patched_root: &Path, options: &EvalOptions, base: SideReport, patched: SideReport) -> Result<(SideReport, SideReport)> {
+    /// Each side is measured again on a fresh tree, as a session may write data files into its
+    /// tree.
+    fn start_alike(&self, instance: &Instance, patch: &str, options: &EvalOptions, base: SideReport, patched: SideReport) -> Result<(SideReport, SideReport)> {
         match (base.session.from_snapshot, patched.session.from_snapshot) {
             (true, false) => {
                 let tree = Tree::copy_of(instance, options)?;
                 Ok((self.measure_side(instance, &tree.root, options, false, true)?, patched))
             }
-            (false, true) => Ok((base, self.measure_side(instance, patched_root, options, false, true)?)),
+            (false, true) => {
+                // Applied before, so it applies again, the same way.
+                let tree = Tree::copy_of(instance, options)?;
+                patch::apply(&tree.root, patch).map_err(|e| Error::Other(format!("the patch applied once but not on a second copy of the tree: {e}")))?;
+                integrity::restore_tests(instance, &tree.root, patch)?;
+                Ok((base, self.measure_side(instance, &tree.root, options, false, true)?))
+            }
             _ => Ok((base, patched)),
         }
     }

@@ -430,3 +430,32 @@ fn sides_compared_start_alike_from_the_snapshot_or_not() {
     assert!(again.base.as_ref().unwrap().cached);
     assert_eq!(plain_requests.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn a_patch_that_removes_a_shadowing_module_is_measured_again_plain_on_a_fresh_tree() {
+    // The base provides `keyword.py` (so it cannot start from the snapshot); the patch deletes
+    // it, so the patched session could. It is measured again on the plain interpreter, on a
+    // fresh copy of the patched tree: the first session's data files are not there.
+    let root = tempfile::tempdir().unwrap();
+    let dir = instances_dir(root.path(), &["scripted"]).join("scripted");
+    std::fs::write(dir.join("repo/keyword.py"), "kwlist = []\n").unwrap();
+    let inst = Instance::load(&dir).unwrap();
+    let sessions = Arc::new(Mutex::new(Vec::new()));
+    let seen = sessions.clone();
+    let ev = Evaluator::with_runner(ScriptedRunner::new(move |r| {
+        let mut s = realistic(r);
+        s.from_snapshot = !r.plain && !r.tree.join("keyword.py").exists();
+        seen.lock().unwrap().push((s.from_snapshot, r.plain, r.tree.join("written.dat").exists()));
+        // A test that writes a data file into its tree.
+        std::fs::write(r.tree.join("written.dat"), "x").unwrap();
+        s
+    }));
+    let removing = format!("{}diff --git a/keyword.py b/keyword.py\ndeleted file mode 100644\n--- a/keyword.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-kwlist = []\n", expert());
+    let r = ev.evaluate(&inst, "m", Some(&removing), &EvalOptions::default());
+    assert_eq!(r.status, InstanceStatus::Correct, "{:?}", r.detail);
+    assert!(!r.base.as_ref().unwrap().session.from_snapshot && !r.patched.as_ref().unwrap().session.from_snapshot);
+    let sessions = sessions.lock().unwrap().clone();
+    assert_eq!(sessions.len(), 3, "base, patched, patched again: {sessions:?}");
+    assert!(sessions.contains(&(true, false, false)), "the patched side first started from the snapshot: {sessions:?}");
+    assert_eq!(sessions.last(), Some(&(false, true, false)), "measured again plain, on a tree no session wrote to");
+}
