@@ -240,19 +240,19 @@ impl Evaluator {
         }
 
         let (base, patched_early) = self.sides(instance, &patched_tree.root, options, &fingerprint)?;
-        if !base_valid(instance, base, report) {
+        if !record_base(instance, &base, report) {
+            report.base = Some(base);
             return Ok(());
         }
-        let base = report.base.take().expect("base_valid keeps the base");
         let patched = match patched_early {
             Some(side) => side?,
             None => self.measure_side(instance, &patched_tree.root, options, false, false)?,
         };
         let (base, patched) = self.start_alike(instance, patch, options, base, patched)?;
-        if !base_valid(instance, base, report) {
+        if !record_base(instance, &base, report) {
+            report.base = Some(base);
             return Ok(());
         }
-        let base = report.base.take().expect("base_valid keeps the base");
         for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
             t.patched_fuel = patched.session.result(nodeid).call_fuel;
         }
@@ -391,9 +391,9 @@ impl Evaluator {
     }
 }
 
-/// Records `base` in `report` with its efficiency tests' fuel; when the unpatched repository
-/// fails its own tests, also marks the instance invalid and returns false.
-fn base_valid(instance: &Instance, base: SideReport, report: &mut InstanceReport) -> bool {
+/// Records the efficiency tests' fuel of `base` in `report`; when the unpatched repository fails
+/// its own tests, also marks the instance invalid and returns false.
+fn record_base(instance: &Instance, base: &SideReport, report: &mut InstanceReport) -> bool {
     for (t, nodeid) in report.efficiency_tests.iter_mut().zip(&instance.efficiency_tests) {
         t.base_fuel = base.session.result(nodeid).call_fuel;
     }
@@ -406,7 +406,6 @@ fn base_valid(instance: &Instance, base: SideReport, report: &mut InstanceReport
         report.status = InstanceStatus::Invalid;
         report.detail = Some(format!("the unpatched repository fails its tests: {why}"));
     }
-    report.base = Some(base);
     ok
 }
 
